@@ -1,0 +1,116 @@
+/**
+ * @file state.h
+ * @brief Resource state: every input file (ARM list, bare array, single resource, Resource Graph
+ * response, snapshot) merged into one index of resources keyed by case-insensitive id.
+ *
+ * Ownership: the state owns every resource, its cJSON tree, inputs and gaps; state_free() frees
+ * them. Pointers handed out by accessors are borrowed and valid until state_free().
+ */
+#ifndef SB_STATE_H
+#define SB_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+struct sb_err;
+
+/** Child collections a snapshot can record as fetched (bit flags). */
+enum sb_collection {
+    SB_COLLECTED_DIAGNOSTIC_SETTINGS = 1u << 0,
+};
+
+struct sb_resource {
+    char *id;               /**< as first seen (original case) */
+    char *id_lc;            /**< lower-cased: the identity key */
+    char *type;             /**< as given; ARG's lower-case form kept as is */
+    char *type_lc;
+    char *name;
+    char *subscription_id;  /**< parsed from the id, or NULL */
+    char *resource_group;   /**< parsed from the id, or NULL */
+    cJSON *json;            /**< the ARM object (secrets already removed); owned */
+    const char *source;     /**< name of the input it came from (borrowed from the state) */
+    unsigned collected;     /**< enum sb_collection bits recorded by a snapshot */
+    const struct sb_resource *parent; /**< for child resources (diag settings, subnets...), or NULL */
+    const struct sb_resource **diagnostic_settings; /**< settings whose parent is this resource */
+    size_t ndiagnostic_settings;
+    const struct sb_gap **gaps;       /**< gaps whose scope is this resource */
+    size_t ngaps;
+};
+
+struct sb_state_input {
+    char *name;             /**< as given */
+    char *kind;             /**< "arm-list", "arm-array", "arm-resource", "resource-graph", "snapshot" */
+    uint64_t size;
+    char sha256[65];
+};
+
+struct sb_state {
+    struct sb_resource **resources;  /**< after state_finalize: sorted by id_lc */
+    size_t nresources;
+    size_t cap_resources;
+    void *index;                     /**< private: id_lc -> resource */
+    struct sb_state_input *inputs;
+    size_t ninputs;
+    struct sb_gap *gaps;
+    size_t ngaps;
+    struct sb_subscription *subscriptions; /**< from snapshots; after finalize also every subscription seen in an id */
+    size_t nsubscriptions;
+    char **tenants;
+    size_t ntenants;
+    char *collection_started;        /**< earliest snapshot startedAt, or NULL */
+    char *collection_finished;       /**< latest snapshot finishedAt, or NULL */
+    char *cloud;
+    bool finalized;
+};
+
+/** Default cap on one input file (bytes); hostile or runaway inputs stop here. */
+#define SB_MAX_INPUT_BYTES ((size_t)1 << 30)
+
+struct sb_state *state_new(void);
+void state_free(struct sb_state *st);
+
+/**
+ * Read one input file (any supported shape) into the state. Errors (exit code 3) name the
+ * file and, for JSON syntax errors, line:column.
+ */
+int state_load_file(struct sb_state *st, const char *path, struct sb_err *e);
+/** Same, from a buffer (tests; `name` is used in messages and as the input's name). */
+int state_load_buffer(struct sb_state *st, const char *name, const char *buf, size_t len, struct sb_err *e);
+
+/** Link children to parents, fold separately-given children into their parents, sort. Call once after loading. */
+int state_finalize(struct sb_state *st, struct sb_err *e);
+
+/** Lookup by id, case-insensitively. NULL when absent. */
+const struct sb_resource *state_get(const struct sb_state *st, const char *id);
+
+/** Every resource of a type (case-insensitive), in id order. Caller frees *out (array only). */
+size_t state_list_type(const struct sb_state *st, const char *type, const struct sb_resource ***out);
+
+/** True when a gap covers this subscription (scope "/subscriptions/<id>", collection "resources"). */
+const struct sb_gap *state_subscription_gap(const struct sb_state *st, const char *subscription_id);
+
+/* ---- reading ARM JSON (lenient: missing, null and "" alike) ---- */
+
+/**
+ * Follow a dotted path with [i] indices, e.g. "properties.ipConfigurations[0].properties.subnet.id".
+ * Keys match case-sensitively first, then case-insensitively. Returns NULL when absent or JSON null.
+ */
+const cJSON *sb_json_at(const cJSON *root, const char *path);
+/** String at path; NULL when absent, null, "" or not a string. Borrowed. */
+const char *sb_json_str(const cJSON *root, const char *path);
+/** Boolean at path: true/false, or strings "true"/"false" (case-insensitive). Returns -1 when absent. */
+int sb_json_bool(const cJSON *root, const char *path);
+/** Render a JSON value as evidence text: strings bare, others printed compactly; "(absent)" for NULL. Caller frees. */
+char *sb_json_text(const cJSON *v);
+
+/** Parse "/subscriptions/<s>/resourceGroups/<rg>/..." parts. Caller frees outputs (NULL when absent). */
+void sb_id_parts(const char *id, char **subscription, char **resource_group, char **name);
+/** Parent id of a child id ("/a/b/subnets/x" -> "/a/b"); for "<p>/providers/microsoft.insights/diagnosticSettings/<n>" -> p. Caller frees; NULL if none. */
+char *sb_id_parent(const char *id);
+
+#endif
