@@ -53,7 +53,10 @@ struct sb_state {
     struct sb_resource **resources;  /**< after state_finalize: sorted by id_lc */
     size_t nresources;
     size_t cap_resources;
-    void *index;                     /**< private: id_lc -> resource */
+    struct sb_index *index;          /**< private: id_lc -> resource */
+    struct sb_pending_collected *pending; /**< private: snapshot `collected` records until finalize */
+    size_t npending, cap_pending;
+    size_t cap_inputs, cap_gaps, cap_subscriptions, cap_tenants;
     struct sb_state_input *inputs;
     size_t ninputs;
     struct sb_gap *gaps;

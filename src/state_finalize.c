@@ -1,0 +1,207 @@
+/* After every input is read: link children to parents, apply snapshot records, sort. */
+#include "state.h"
+
+#include "err.h"
+#include "state_index.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_diag_setting(const struct sb_resource *r)
+{
+    return r->type_lc && strcmp(r->type_lc, "microsoft.insights/diagnosticsettings") == 0;
+}
+
+static void append_ptr(const void ***arr, size_t *n, const void *p)
+{
+    *arr = sb_xrealloc(*arr, (*n + 1) * sizeof **arr);
+    (*arr)[(*n)++] = p;
+}
+
+/* The child-type segment of a nested id: ".../virtualNetworks/v/subnets/s" -> "subnets". */
+static char *child_segment(const char *id_lc, const char *parent_lc)
+{
+    const char *rest = id_lc + strlen(parent_lc);
+    if (*rest != '/')
+        return NULL;
+    rest++;
+    size_t l = strcspn(rest, "/");
+    return l ? sb_xstrndup(rest, l) : NULL;
+}
+
+/* Children given as separate resources are folded into the parent's properties.<collection>[],
+ * replacing (merging into) the inline copy with the same id, so rules read one place. */
+static void fold_into_parent(struct sb_resource *parent, const struct sb_resource *child)
+{
+    char *seg = child_segment(child->id_lc, parent->id_lc);
+    if (!seg)
+        return;
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(parent->json, "properties");
+    if (!cJSON_IsObject(props)) {
+        if (props)
+            cJSON_DeleteItemFromObjectCaseSensitive(parent->json, "properties");
+        props = cJSON_AddObjectToObject(parent->json, "properties");
+    }
+    cJSON *arr = NULL;
+    cJSON *it;
+    cJSON_ArrayForEach(it, props)
+    {
+        if (it->string && strcasecmp(it->string, seg) == 0) {
+            arr = it;
+            break;
+        }
+    }
+    if (!cJSON_IsArray(arr)) {
+        /* Use the ARM spelling of the collection name where we know it. */
+        static const char *const names[] = {"subnets", "links", "peerings", "authorizations",
+                                            "expressRouteConnections", "virtualNetworkPeerings",
+                                            "ipConfigurations", "routes", "securityRules"};
+        const char *key = seg;
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strcasecmp(names[i], seg) == 0)
+                key = names[i];
+        if (arr)
+            cJSON_DeleteItemFromObjectCaseSensitive(props, arr->string);
+        arr = cJSON_AddArrayToObject(props, key);
+    }
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *eid = sb_json_str(it, "id");
+        if (eid && sb_ieq(eid, child->id)) {
+            state_deep_merge(it, child->json);
+            free(seg);
+            return;
+        }
+    }
+    cJSON_AddItemToArray(arr, cJSON_Duplicate(child->json, 1));
+    free(seg);
+}
+
+static int cmp_resource(const void *a, const void *b)
+{
+    const struct sb_resource *x = *(const struct sb_resource *const *)a;
+    const struct sb_resource *y = *(const struct sb_resource *const *)b;
+    return strcmp(x->id_lc, y->id_lc);
+}
+
+static int cmp_sub(const void *a, const void *b)
+{
+    return strcmp(((const struct sb_subscription *)a)->id, ((const struct sb_subscription *)b)->id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_gap(const void *a, const void *b)
+{
+    const struct sb_gap *x = a, *y = b;
+    int c = strcasecmp(x->scope, y->scope);
+    if (c)
+        return c;
+    c = strcmp(x->collection ? x->collection : "", y->collection ? y->collection : "");
+    if (c)
+        return c;
+    return strcmp(x->request ? x->request : "", y->request ? y->request : "");
+}
+
+int state_finalize(struct sb_state *st, struct sb_err *e)
+{
+    (void)e;
+    if (st->finalized)
+        return 0;
+    st->finalized = true;
+    /* Sorting first makes folding order, and so merged arrays, independent of input order. */
+    qsort(st->resources, st->nresources, sizeof *st->resources, cmp_resource);
+    qsort(st->gaps, st->ngaps, sizeof *st->gaps, cmp_gap);
+
+    for (size_t i = 0; i < st->npending; i++) {
+        struct sb_resource *r = index_get(st->index, st->pending[i].id_lc);
+        if (r)
+            r->collected |= st->pending[i].bits;
+    }
+    for (size_t i = 0; i < st->nresources; i++) {
+        struct sb_resource *r = st->resources[i];
+        char *pid = sb_id_parent(r->id);
+        if (!pid)
+            continue;
+        char *pid_lc = sb_lower(pid);
+        free(pid);
+        struct sb_resource *p = index_get(st->index, pid_lc);
+        free(pid_lc);
+        if (!p)
+            continue;
+        r->parent = p;
+        if (is_diag_setting(r)) {
+            append_ptr((const void ***)&p->diagnostic_settings, &p->ndiagnostic_settings, r);
+            /* A setting present proves the parent's settings were read. */
+            p->collected |= SB_COLLECTED_DIAGNOSTIC_SETTINGS;
+        } else {
+            fold_into_parent(p, r);
+        }
+    }
+    for (size_t i = 0; i < st->ngaps; i++) {
+        char *lc = sb_lower(st->gaps[i].scope);
+        struct sb_resource *r = index_get(st->index, lc);
+        free(lc);
+        if (r)
+            append_ptr((const void ***)&r->gaps, &r->ngaps, &st->gaps[i]);
+    }
+    for (size_t i = 0; i < st->nresources; i++)
+        if (st->resources[i]->subscription_id) {
+            bool seen = false;
+            for (size_t k = 0; k < st->nsubscriptions && !seen; k++)
+                seen = sb_ieq(st->subscriptions[k].id, st->resources[i]->subscription_id);
+            if (!seen) {
+                void *arr = st->subscriptions;
+                sb_grow(&arr, &st->cap_subscriptions, st->nsubscriptions + 1, sizeof *st->subscriptions);
+                st->subscriptions = arr;
+                st->subscriptions[st->nsubscriptions].id = sb_lower(st->resources[i]->subscription_id);
+                st->subscriptions[st->nsubscriptions].name = NULL;
+                st->nsubscriptions++;
+            }
+        }
+    qsort(st->subscriptions, st->nsubscriptions, sizeof *st->subscriptions, cmp_sub);
+    qsort(st->tenants, st->ntenants, sizeof *st->tenants, cmp_str);
+    return 0;
+}
+
+const struct sb_resource *state_get(const struct sb_state *st, const char *id)
+{
+    if (sb_empty(id))
+        return NULL;
+    char *lc = sb_lower(id);
+    for (size_t l = strlen(lc); l > 1 && lc[l - 1] == '/'; l--)
+        lc[l - 1] = '\0';
+    const struct sb_resource *r = index_get(st->index, lc);
+    free(lc);
+    return r;
+}
+
+size_t state_list_type(const struct sb_state *st, const char *type, const struct sb_resource ***out)
+{
+    size_t n = 0;
+    const struct sb_resource **arr = NULL;
+    for (size_t i = 0; i < st->nresources; i++)
+        if (st->resources[i]->type_lc && strcasecmp(st->resources[i]->type_lc, type) == 0) {
+            arr = sb_xrealloc(arr, (n + 1) * sizeof *arr);
+            arr[n++] = st->resources[i];
+        }
+    *out = arr;
+    return n;
+}
+
+const struct sb_gap *state_subscription_gap(const struct sb_state *st, const char *subscription_id)
+{
+    char *scope = sb_xasprintf("/subscriptions/%s", subscription_id);
+    const struct sb_gap *found = NULL;
+    for (size_t i = 0; i < st->ngaps && !found; i++)
+        if (sb_ieq(st->gaps[i].scope, scope) &&
+            (!st->gaps[i].collection || strcasecmp(st->gaps[i].collection, "resources") == 0))
+            found = &st->gaps[i];
+    free(scope);
+    return found;
+}
