@@ -1,0 +1,273 @@
+#include "manifest.h"
+
+#include "err.h"
+#include "report.h"
+#include "sign.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+
+struct entry {
+    char *name;
+    uint64_t size;
+    char sha256[65];
+};
+
+int manifest_hash_file(const char *path, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sb_err_set(e, err_code, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return sb_err_set(e, err_code, "%s: not a regular file", path);
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(ctx);
+        fclose(f);
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot initialise SHA-256", path);
+    }
+    unsigned char chunk[65536];
+    uint64_t total = 0;
+    size_t got;
+    int ok = 1;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (EVP_DigestUpdate(ctx, chunk, got) != 1)
+            ok = 0;
+        total += got;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+        ok = 0;
+    EVP_MD_CTX_free(ctx);
+    if (rerr)
+        return sb_err_set(e, err_code, "%s: read error", path);
+    if (!ok)
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: SHA-256 failed", path);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(out_hex + 2 * i, 3, "%02x", md[i]);
+    *out_size = total;
+    return 0;
+}
+
+int manifest_name_is_safe(const char *name)
+{
+    if (!name || !*name || name[0] == '/')
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
+            return 0;
+    const char *seg = name;
+    for (;;) {
+        const char *slash = strchr(seg, '/');
+        size_t len = slash ? (size_t)(slash - seg) : strlen(seg);
+        if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return 0;
+        if (!slash)
+            return 1;
+        seg = slash + 1;
+    }
+}
+
+static int is_manifest_file(const char *name)
+{
+    return strcmp(name, SB_MANIFEST_JSON) == 0 || strcmp(name, SB_MANIFEST_SHA256) == 0
+           || strcmp(name, SB_MANIFEST_SIG) == 0;
+}
+
+/* The name of an output relative to out_dir: accept "name", "./name" and "out_dir/name". */
+static const char *relative_name(const char *out_dir, const char *path)
+{
+    size_t dl = strlen(out_dir);
+    while (dl > 1 && out_dir[dl - 1] == '/')
+        dl--;
+    if (strncmp(path, out_dir, dl) == 0 && path[dl] == '/')
+        path += dl + 1;
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    return path;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static void free_entries(struct entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+}
+
+/* Hash the outputs: sorted by name, without duplicates or the manifest's own files. */
+static int collect_outputs(struct entry **out, size_t *out_n, const char *out_dir, const char *const *files,
+                           size_t n, struct sb_err *e)
+{
+    struct entry *v = sb_xcalloc(n ? n : 1, sizeof *v);
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = relative_name(out_dir, files[i]);
+        if (!manifest_name_is_safe(name)) {
+            free_entries(v, nv);
+            return sb_err_set(e, SB_EXIT_OUTPUT, "%s: not a file inside %s; cannot list it in the manifest",
+                              files[i], out_dir);
+        }
+        if (!is_manifest_file(name))
+            v[nv++].name = sb_xstrdup(name);
+    }
+    qsort(v, nv, sizeof *v, cmp_entry);
+    size_t w = 0;
+    for (size_t i = 0; i < nv; i++) {
+        if (w && strcmp(v[w - 1].name, v[i].name) == 0) {
+            free(v[i].name);
+            continue;
+        }
+        v[w++] = v[i];
+    }
+    nv = w;
+    for (size_t i = 0; i < nv; i++) {
+        char *path = sb_path_join(out_dir, v[i].name);
+        int rc = manifest_hash_file(path, &v[i].size, v[i].sha256, SB_EXIT_OUTPUT, e);
+        free(path);
+        if (rc != 0) {
+            free_entries(v, nv);
+            return -1;
+        }
+    }
+    *out = v;
+    *out_n = nv;
+    return 0;
+}
+
+static void add_str(cJSON *obj, const char *key, const char *val)
+{
+    cJSON_AddItemToObject(obj, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
+}
+
+/* Exact integer text: cJSON's number printer would go through a double. */
+static void add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)v);
+    cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(num));
+}
+
+static char *manifest_json_text(const struct sb_report *r, const struct entry *outs, size_t nouts)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "manifest_version", cJSON_CreateRaw("1"));
+    cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+    add_str(tool, "name", r->tool_name);
+    add_str(tool, "version", r->tool_version);
+    cJSON *bl = cJSON_AddObjectToObject(root, "baseline");
+    const struct sb_baseline *b = r->baseline;
+    add_str(bl, "id", b ? b->id : NULL);
+    add_str(bl, "mcsb_version", b ? b->mcsb_version : NULL);
+    add_str(bl, "sha256", b ? b->sha256 : NULL);
+    add_str(root, "generated", r->generated);
+    cJSON *ins = cJSON_AddArrayToObject(root, "inputs");
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const struct sb_report_input *in = &r->inputs[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "role", in->role);
+        add_str(o, "name", in->name);
+        add_u64(o, "size", in->size);
+        add_str(o, "sha256", in->sha256);
+        cJSON_AddItemToArray(ins, o);
+    }
+    cJSON *outs_arr = cJSON_AddArrayToObject(root, "outputs");
+    for (size_t i = 0; i < nouts; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "name", outs[i].name);
+        add_u64(o, "size", outs[i].size);
+        add_str(o, "sha256", outs[i].sha256);
+        cJSON_AddItemToArray(outs_arr, o);
+    }
+    char *printed = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!printed) {
+        fputs("mcsb-audit: out of memory\n", stderr);
+        exit(SB_EXIT_OUTPUT);
+    }
+    char *text = sb_xasprintf("%s\n", printed);
+    cJSON_free(printed);
+    return text;
+}
+
+/* sha256sum -c lines, sorted by name, manifest.json among them. */
+static char *sha256_text(const struct entry *outs, size_t nouts, const char *manifest_hex)
+{
+    struct sb_buf b = {0};
+    int placed = 0;
+    for (size_t i = 0; i <= nouts; i++) {
+        if (!placed && (i == nouts || strcmp(SB_MANIFEST_JSON, outs[i].name) < 0)) {
+            sb_buf_printf(&b, "%s  %s\n", manifest_hex, SB_MANIFEST_JSON);
+            placed = 1;
+        }
+        if (i < nouts)
+            sb_buf_printf(&b, "%s  %s\n", outs[i].sha256, outs[i].name);
+    }
+    return sb_buf_take(&b);
+}
+
+int manifest_write(const char *out_dir, const struct sb_report *r, const char *const *output_files, size_t n,
+                   const char *sign_key_path, struct sb_err *e)
+{
+    struct entry *outs = NULL;
+    size_t nouts = 0;
+    char *json = NULL, *sums = NULL, *json_path = NULL, *sums_path = NULL, *sig_path = NULL;
+    unsigned char *sig = NULL;
+    size_t sig_len = 0;
+    int rc = -1;
+
+    if (collect_outputs(&outs, &nouts, out_dir, output_files, n, e) != 0)
+        goto cleanup;
+    json = manifest_json_text(r, outs, nouts);
+    size_t json_len = strlen(json);
+    char json_hex[65];
+    sb_sha256_hex(json, json_len, json_hex);
+    sums = sha256_text(outs, nouts, json_hex);
+    /* Sign before writing anything, so a bad key leaves the directory as it was. */
+    if (sign_key_path && sb_sign(&sig, &sig_len, json, json_len, sign_key_path, e) != 0)
+        goto cleanup;
+
+    json_path = sb_path_join(out_dir, SB_MANIFEST_JSON);
+    sums_path = sb_path_join(out_dir, SB_MANIFEST_SHA256);
+    sig_path = sb_path_join(out_dir, SB_MANIFEST_SIG);
+    if (sb_write_file_atomic(json_path, json, json_len, e) != 0)
+        goto cleanup;
+    if (sig) {
+        if (sb_write_file_atomic(sig_path, sig, sig_len, e) != 0)
+            goto cleanup;
+    } else if (unlink(sig_path) != 0 && errno != ENOENT) {
+        /* A signature left from an earlier run would not match the new manifest. */
+        sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot remove stale signature: %s", sig_path, strerror(errno));
+        goto cleanup;
+    }
+    if (sb_write_file_atomic(sums_path, sums, strlen(sums), e) != 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free_entries(outs, nouts);
+    free(json);
+    free(sums);
+    free(sig);
+    free(json_path);
+    free(sums_path);
+    free(sig_path);
+    return rc;
+}
