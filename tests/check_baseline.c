@@ -510,41 +510,32 @@ END_TEST
 
 /* ---- errors in the text itself: FILE:LINE:COL ---- */
 
-START_TEST(test_err_syntax_line_col)
+/* Fixtures in tests/data/baseline/ and the message each must produce after the file name. */
+static const struct {
+    const char *file, *tail;
+} TEXT_FIXTURES[] = {
+    {"syntax-error.json", ":3:9: malformed JSON"},
+    {"truncated.json", ":4:1: malformed JSON (unexpected end of input)"},
+    {"invalid-utf8.json", ":3:41: invalid UTF-8"},
+    {"empty.json", "empty file (expected JSON)"},
+    {"trailing-garbage.json", ":5:1: unexpected data after the JSON value"},
+};
+
+START_TEST(test_err_text_fixture)
 {
-    char *p = tu_data("baseline/syntax-error.json");
-    expect_error(p, ":3:9: malformed JSON");
+    char *rel = sb_path_join("baseline", TEXT_FIXTURES[_i].file);
+    char *p = tu_data(rel);
+    expect_error(p, TEXT_FIXTURES[_i].tail);
     free(p);
-    p = tu_data("baseline/truncated.json");
-    expect_error(p, ":4:1: malformed JSON (unexpected end of input)");
-    free(p);
+    free(rel);
 }
 END_TEST
 
-START_TEST(test_err_invalid_utf8)
+START_TEST(test_err_text_inline)
 {
-    char *p = tu_data("baseline/invalid-utf8.json");
-    expect_error(p, ":3:41: invalid UTF-8");
-    free(p);
     /* An overlong encoding of '/' inside an otherwise valid file. */
     expect_text_error("{\"schema\": \"a\xC0\xAF\"}", 17, ":1:14: invalid UTF-8");
-}
-END_TEST
-
-START_TEST(test_err_empty_file)
-{
-    char *p = tu_data("baseline/empty.json");
-    expect_error(p, "empty file (expected JSON)");
-    free(p);
     expect_text_error(" \n\t\n", 4, "empty file (expected JSON)");
-}
-END_TEST
-
-START_TEST(test_err_trailing_garbage)
-{
-    char *p = tu_data("baseline/trailing-garbage.json");
-    expect_error(p, ":5:1: unexpected data after the JSON value");
-    free(p);
 }
 END_TEST
 
@@ -707,10 +698,8 @@ static Suite *baseline_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("text");
-    tcase_add_test(tc, test_err_syntax_line_col);
-    tcase_add_test(tc, test_err_invalid_utf8);
-    tcase_add_test(tc, test_err_empty_file);
-    tcase_add_test(tc, test_err_trailing_garbage);
+    tcase_add_loop_test(tc, test_err_text_fixture, 0, (int)COUNT(TEXT_FIXTURES));
+    tcase_add_test(tc, test_err_text_inline);
     tcase_add_test(tc, test_err_nul_byte);
     tcase_add_test(tc, test_err_deep_nesting);
     tcase_add_test(tc, test_err_missing_file);
