@@ -174,6 +174,16 @@ bool sb_iends(const char *s, const char *suffix)
     return ls >= lx && sb_ieq(s + ls - lx, suffix);
 }
 
+bool sb_icontains(const char *hay, const char *needle)
+{
+    if (!hay || !needle)
+        return false;
+    for (; *hay; hay++)
+        if (sb_istarts(hay, needle))
+            return true;
+    return !*needle;
+}
+
 char *sb_lower(const char *s)
 {
     if (!s)

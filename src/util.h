@@ -42,6 +42,8 @@ bool sb_empty(const char *s);
 bool sb_ieq(const char *a, const char *b);
 bool sb_istarts(const char *s, const char *prefix);
 bool sb_iends(const char *s, const char *suffix);
+/** ASCII case-insensitive substring test. */
+bool sb_icontains(const char *hay, const char *needle);
 /** New lower-cased (ASCII) copy. Caller frees. */
 char *sb_lower(const char *s);
 

@@ -1,0 +1,296 @@
+#include "eval.h"
+
+#include "err.h"
+#include "eval_ctx.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    const char *id;
+    int (*fn)(struct eval_ctx *c, const struct sb_feature *f);
+    const char *method;
+} rules[] = {
+    {"ns1_vnet_integration", rule_ns1_vnet_integration,
+     "Reads every virtual network gateway with properties.gatewayType = ExpressRoute and every Virtual WAN "
+     "expressRouteGateways resource. Pass: each IP configuration's properties.subnet.id names a subnet called "
+     "GatewaySubnet (VNet gateways), or properties.virtualHub.id names a virtual hub (Virtual WAN). Fail otherwise; "
+     "not assessed when gatewayType or the IP configurations are missing from the input."},
+    {"ns1_nsg_support", rule_ns1_nsg_support,
+     "Scope: every subnet (properties.subnets[]) of a virtual network hosting an ExpressRoute gateway, and of "
+     "virtual networks peered to it with properties.useRemoteGateways = true. GatewaySubnet passes only with no "
+     "properties.networkSecurityGroup.id and no 0.0.0.0/0 route in the route table named by properties.routeTable.id "
+     "(Azure Policy 35f9c03a; baseline note); the route table must be in the input, else not assessed. Other subnets "
+     "pass only with properties.networkSecurityGroup.id set (Azure Policy e71308d3). AzureFirewallSubnet, "
+     "AzureFirewallManagementSubnet and RouteServerSubnet cannot take an NSG: not applicable."},
+    {"im8_key_vault", rule_im8_key_vault,
+     "Reads every ExpressRoute Direct port (Microsoft.Network/expressRoutePorts). Pass: every link "
+     "(properties.links[]) has properties.macSecConfig.cknSecretIdentifier and cakSecretIdentifier that are Azure "
+     "Key Vault secret URIs (https://<vault>.vault.azure.net/secrets/<name>[/<version>], sovereign suffixes too), and "
+     "the port has a managed identity (identity.type SystemAssigned or UserAssigned with an identity) to read them. "
+     "Not assessed when a link's macSecConfig is absent from the input. Evidence names vaults and secret names, never values."},
+    {"dp3_transit_encryption", rule_dp3_transit_encryption,
+     "Not supported by ExpressRoute (not applicable). The evidence lists compensating controls found: MACsec "
+     "cipher, SCI state and secret configuration per ExpressRoute Direct link, and IPsec connections "
+     "(connectionType IPsec, useLocalAzureIpAddress = true) from VPN gateways with enablePrivateIpAddress = true, "
+     "i.e. IPsec over ExpressRoute private peering."},
+    {"lt4_resource_logs", rule_lt4_resource_logs,
+     "Reads the diagnostic settings (Microsoft.Insights/diagnosticSettings) of every ExpressRoute circuit and every "
+     "ExpressRoute virtual network gateway. Pass: one setting has a destination (workspaceId, storageAccountId, "
+     "eventHubAuthorizationRuleId, serviceBusRuleId or marketplacePartnerId) and enables logs: circuits category "
+     "PeeringRouteLog or category group allLogs; gateways one of GatewayDiagnosticLog, RouteDiagnosticLog, "
+     "TunnelDiagnosticLog, IKEDiagnosticLog, P2SDiagnosticLog, or allLogs. Fail when settings were collected and none "
+     "qualifies (or none exist); not assessed when the settings were not collected."},
+    {"br1_native_backup", rule_br1_native_backup,
+     "Reads every virtual network hosting an ExpressRoute gateway (and every virtual hub with a Virtual WAN "
+     "ExpressRoute gateway). Pass: the same VNet hosts a route-based VPN gateway with an IPsec connection whose "
+     "useLocalAzureIpAddress is not true (so it does not ride the private peering), or the hub has a VPN gateway "
+     "with a connection. Otherwise manual: Microsoft gives no guidance, the organisation decides."},
+};
+
+int eval_rule_known(const char *rule)
+{
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+        if (strcmp(rules[i].id, rule) == 0)
+            return 1;
+    return 0;
+}
+
+const char *eval_rule_method(const char *rule)
+{
+    for (size_t i = 0; rule && i < sizeof rules / sizeof *rules; i++)
+        if (strcmp(rules[i].id, rule) == 0)
+            return rules[i].method;
+    return NULL;
+}
+
+char *eval_finding_id(const char *baseline_id, const char *control_id, const char *feature_name,
+                      const char *resource_id)
+{
+    char *lc = sb_lower(resource_id ? resource_id : "");
+    char *key = sb_xasprintf("%s|%s|%s|%s", baseline_id, control_id, feature_name, lc);
+    char hex[65];
+    sb_sha256_hex(key, strlen(key), hex);
+    hex[16] = '\0';
+    char *id = sb_xasprintf("%s-%s-%s", baseline_id, control_id, hex);
+    free(lc);
+    free(key);
+    return id;
+}
+
+struct sb_result *ev_result(struct eval_ctx *c, const struct sb_feature *f, const char *resource_id,
+                            const char *resource_type, const char *display_name)
+{
+    void *arr = c->out->items;
+    sb_grow(&arr, &c->out->cap, c->out->n + 1, sizeof *c->out->items);
+    c->out->items = arr;
+    struct sb_result *res = &c->out->items[c->out->n++];
+    memset(res, 0, sizeof *res);
+    res->control = f->control;
+    res->feature = f;
+    res->id = eval_finding_id(c->baseline->id, f->control->id, f->name, resource_id);
+    if (!sb_empty(resource_id)) {
+        res->resource_id = sb_xstrdup(resource_id);
+        sb_id_parts(resource_id, &res->subscription_id, &res->resource_group, &res->resource_name);
+        if (display_name) {
+            free(res->resource_name);
+            res->resource_name = sb_xstrdup(display_name);
+        }
+        res->resource_type = sb_xstrdup(resource_type);
+    }
+    res->status = SB_STATUS_NOT_ASSESSED;
+    return res;
+}
+
+void ev_set(struct sb_result *res, enum sb_status st, enum sb_severity sev, const char *fmt, ...)
+{
+    res->status = st;
+    res->severity = (st == SB_STATUS_FAIL || st == SB_STATUS_NOT_ASSESSED) ? sev : SB_SEV_NONE;
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    free(res->summary);
+    res->summary = sb_xstrdup(buf);
+}
+
+void ev_remedy(struct sb_result *res, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    free(res->remediation);
+    res->remediation = sb_xstrdup(buf);
+}
+
+void ev_evidence(struct sb_result *res, const char *resource_id, const char *path, const char *value,
+                 const char *expected)
+{
+    res->evidence = sb_xrealloc(res->evidence, (res->nevidence + 1) * sizeof *res->evidence);
+    struct sb_evidence *ev = &res->evidence[res->nevidence++];
+    ev->resource_id = sb_xstrdup(resource_id);
+    ev->path = sb_xstrdup(path);
+    ev->value = sb_xstrdup(sb_empty(value) ? "(absent)" : value);
+    ev->expected = sb_xstrdup(expected);
+}
+
+void ev_evidence_json(struct sb_result *res, const struct sb_resource *r, const char *path, const char *expected)
+{
+    char *v = sb_json_text(sb_json_at(r->json, path));
+    ev_evidence(res, r->id, path, v, expected);
+    free(v);
+}
+
+enum gw_kind ev_gateway_kind(const struct sb_resource *gw)
+{
+    const char *t = sb_json_str(gw->json, "properties.gatewayType");
+    if (!t)
+        return GW_UNKNOWN;
+    if (strcasecmp(t, "ExpressRoute") == 0)
+        return GW_EXPRESSROUTE;
+    if (strcasecmp(t, "Vpn") == 0)
+        return GW_VPN;
+    return GW_OTHER;
+}
+
+char *ev_gateway_vnet_id(const struct sb_resource *gw)
+{
+    const cJSON *ipc = sb_json_at(gw->json, "properties.ipConfigurations");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, ipc)
+    {
+        const char *sid = sb_json_str(it, "properties.subnet.id");
+        if (sid) {
+            char *vnet = sb_id_parent(sid);
+            if (vnet)
+                return vnet;
+        }
+    }
+    return NULL;
+}
+
+char *ev_gap_text(const struct sb_gap *g)
+{
+    struct sb_buf b = {0};
+    if (g->http_status)
+        sb_buf_printf(&b, "HTTP %d", g->http_status);
+    if (g->error_code)
+        sb_buf_printf(&b, "%s%s", b.len ? " " : "", g->error_code);
+    if (g->message)
+        sb_buf_printf(&b, "%s%s", b.len ? ": " : "", g->message);
+    if (!b.len)
+        sb_buf_puts(&b, "not collected");
+    return sb_buf_take(&b);
+}
+
+size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_only)
+{
+    const struct sb_state *st = c->state;
+    size_t added = 0;
+    for (size_t i = 0; i < st->ngaps; i++) {
+        const struct sb_gap *g = &st->gaps[i];
+        if (state_get(st, g->scope))
+            continue; /* resource-level gaps are handled by the rule reading that resource */
+        bool is_diag = g->collection && strcasecmp(g->collection, "diagnosticSettings") == 0;
+        if (is_diag && !diag_only)
+            continue;
+        /* One result per scope and feature: several gaps on one scope become several evidence items. */
+        const char *scope_id = strcmp(g->scope, "/") == 0 ? NULL : g->scope;
+        struct sb_result *res = NULL;
+        char *fid = eval_finding_id(c->baseline->id, f->control->id, f->name, scope_id);
+        for (size_t k = 0; k < c->out->n; k++)
+            if (strcmp(c->out->items[k].id, fid) == 0)
+                res = &c->out->items[k];
+        free(fid);
+        if (!res) {
+            res = ev_result(c, f, scope_id, NULL, NULL);
+            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+                   "Part of the estate could not be collected (%s): resources there are not assessed",
+                   scope_id ? scope_id : "whole scope");
+            ev_remedy(res, "Grant the collecting identity Reader on %s (and Monitoring Reader for diagnostic "
+                      "settings), then collect again.", scope_id ? scope_id : "the scope");
+            added++;
+        }
+        char *val = ev_gap_text(g);
+        ev_evidence(res, g->scope, g->request ? g->request : (g->collection ? g->collection : "collection"), val,
+                    "collected without error");
+        free(val);
+    }
+    return added;
+}
+
+/* Controls and features live in arrays owned by the baseline, so pointer order is baseline order. */
+static int cmp_results(const void *a, const void *b)
+{
+    const struct sb_result *x = a, *y = b;
+    if (x->control != y->control)
+        return x->control < y->control ? -1 : 1;
+    if (x->feature != y->feature)
+        return x->feature < y->feature ? -1 : 1;
+    if (!x->resource_id || !y->resource_id) {
+        int d = (x->resource_id != NULL) - (y->resource_id != NULL);
+        if (d)
+            return d;
+    } else {
+        int c = strcasecmp(x->resource_id, y->resource_id);
+        if (c)
+            return c;
+    }
+    return strcmp(x->id, y->id);
+}
+
+static void not_supported(struct eval_ctx *c, const struct sb_feature *f)
+{
+    struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
+    if (f->notes)
+        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE, "not supported by the service. %s", f->notes);
+    else
+        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE, "not supported by the service");
+}
+
+static void no_rule(struct eval_ctx *c, const struct sb_feature *f)
+{
+    struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
+    ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
+           "No automated check exists for this feature: review the configuration against the guidance and attest");
+    ev_remedy(res, "%s", f->guidance ? f->guidance : "Review the feature's configuration and record an attestation.");
+}
+
+int eval_baseline(struct sb_results *out, const struct sb_baseline *b, const struct sb_state *st, struct sb_err *e)
+{
+    struct eval_ctx c = {b, st, out};
+    for (size_t i = 0; i < b->ncontrols; i++) {
+        const struct sb_control *ctl = &b->controls[i];
+        for (size_t k = 0; k < ctl->nfeatures; k++) {
+            const struct sb_feature *f = &ctl->features[k];
+            size_t before = out->n;
+            if (f->rule) {
+                size_t r;
+                for (r = 0; r < sizeof rules / sizeof *rules; r++)
+                    if (strcmp(rules[r].id, f->rule) == 0)
+                        break;
+                if (r == sizeof rules / sizeof *rules)
+                    return sb_err_set(e, SB_EXIT_INPUT, "%s: %s \"%s\": unknown rule \"%s\"", b->path ? b->path : "baseline",
+                                      ctl->id, f->name, f->rule);
+                if (rules[r].fn(&c, f) != 0)
+                    return -1;
+            } else if (f->supported != SB_TRI_TRUE) {
+                not_supported(&c, f);
+            } else {
+                no_rule(&c, f);
+            }
+            /* Every feature is listed, even when nothing could be checked. */
+            if (out->n == before)
+                no_rule(&c, f);
+        }
+    }
+    qsort(out->items, out->n, sizeof *out->items, cmp_results);
+    return 0;
+}

@@ -1,0 +1,359 @@
+/* NS-1: Virtual Network Integration and Network Security Group Support. */
+#include "eval_ctx.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char GW_TYPE[] = "Microsoft.Network/virtualNetworkGateways";
+static const char SUBNET_TYPE[] = "Microsoft.Network/virtualNetworks/subnets";
+
+/* The subnet named by a gateway IP configuration, judged by its id: ".../virtualNetworks/<v>/subnets/GatewaySubnet". */
+static bool is_gateway_subnet_id(const char *sid)
+{
+    if (!sid)
+        return false;
+    char *parent = sb_id_parent(sid);
+    char *name = NULL;
+    sb_id_parts(sid, NULL, NULL, &name);
+    bool ok = parent && name && strcasecmp(name, "GatewaySubnet") == 0;
+    if (ok) {
+        /* the parent must be a virtual network, not some other resource's "GatewaySubnet" child */
+        char *lc = sb_lower(parent);
+        ok = strstr(lc, "/providers/microsoft.network/virtualnetworks/") != NULL;
+        free(lc);
+    }
+    free(parent);
+    free(name);
+    return ok;
+}
+
+static void vnet_gateway(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *gw)
+{
+    struct sb_result *res = ev_result(c, f, gw->id, GW_TYPE, NULL);
+    ev_evidence_json(res, gw, "properties.gatewayType", "ExpressRoute");
+    const cJSON *ipc = sb_json_at(gw->json, "properties.ipConfigurations");
+    int n = cJSON_IsArray(ipc) ? cJSON_GetArraySize(ipc) : 0;
+    if (n == 0) {
+        ev_evidence_json(res, gw, "properties.ipConfigurations", "IP configurations in a GatewaySubnet");
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+               "The gateway's IP configurations are not in the input, so its subnet cannot be checked");
+        ev_remedy(res, "Collect the gateway with its properties (ARM GET or Resource Graph with properties).");
+        return;
+    }
+    int bad = 0;
+    const char *first_ok = NULL;
+    for (int i = 0; i < n; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "properties.ipConfigurations[%d].properties.subnet.id", i);
+        const char *sid = sb_json_str(gw->json, path);
+        ev_evidence_json(res, gw, path, "a subnet named GatewaySubnet of a virtual network");
+        if (is_gateway_subnet_id(sid))
+            first_ok = first_ok ? first_ok : sid;
+        else
+            bad++;
+    }
+    if (bad) {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM,
+               "%d of %d IP configuration(s) are not in a virtual network's GatewaySubnet", bad, n);
+        ev_remedy(res, "Redeploy the ExpressRoute gateway into the virtual network's GatewaySubnet (a dedicated "
+                  "subnet named GatewaySubnet, /27 or larger).");
+        return;
+    }
+    char *vnet = sb_id_parent(first_ok);
+    ev_evidence(res, gw->id, "virtual network (from the subnet id)", vnet, "the customer's virtual network");
+    ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "Deployed into GatewaySubnet of %s", vnet);
+    free(vnet);
+}
+
+static void vwan_gateway(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *gw)
+{
+    struct sb_result *res = ev_result(c, f, gw->id, "Microsoft.Network/expressRouteGateways", NULL);
+    const char *hub = sb_json_str(gw->json, "properties.virtualHub.id");
+    ev_evidence_json(res, gw, "properties.virtualHub.id", "a Virtual WAN hub id");
+    if (!sb_json_at(gw->json, "properties")) {
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The gateway's properties are not in the input");
+        ev_remedy(res, "Collect the gateway with its properties.");
+    } else if (hub) {
+        ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "Deployed in virtual hub %s", hub);
+    } else {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM, "The Virtual WAN ExpressRoute gateway names no virtual hub");
+        ev_remedy(res, "Deploy the ExpressRoute gateway in a Virtual WAN hub.");
+    }
+}
+
+static void unknown_gateway(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *gw)
+{
+    struct sb_result *res = ev_result(c, f, gw->id, GW_TYPE, NULL);
+    ev_evidence_json(res, gw, "properties.gatewayType", "ExpressRoute or Vpn");
+    ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+           "properties.gatewayType is not in the input: cannot tell whether this is an ExpressRoute gateway");
+    ev_remedy(res, "Collect the gateway with its properties (ARM GET or Resource Graph with properties).");
+}
+
+int rule_ns1_vnet_integration(struct eval_ctx *c, const struct sb_feature *f)
+{
+    const struct sb_resource **gws;
+    size_t n = state_list_type(c->state, "microsoft.network/virtualnetworkgateways", &gws);
+    size_t before = c->out->n;
+    for (size_t i = 0; i < n; i++) {
+        enum gw_kind k = ev_gateway_kind(gws[i]);
+        if (k == GW_EXPRESSROUTE)
+            vnet_gateway(c, f, gws[i]);
+        else if (k == GW_UNKNOWN)
+            unknown_gateway(c, f, gws[i]);
+    }
+    free(gws);
+    n = state_list_type(c->state, "microsoft.network/expressroutegateways", &gws);
+    for (size_t i = 0; i < n; i++)
+        vwan_gateway(c, f, gws[i]);
+    free(gws);
+    ev_scope_gaps(c, f, false);
+    if (c->out->n == before) {
+        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
+        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
+               "No ExpressRoute gateway (virtual network gateway or Virtual WAN) in the input");
+    }
+    return 0;
+}
+
+/* ---- Network Security Group Support ---- */
+
+struct vnet_scope {
+    char *vnet_id;    /* lower-cased */
+    char *reason;     /* why it is in scope */
+};
+
+static void scope_add(struct vnet_scope **arr, size_t *n, const char *vnet_id, const char *reason)
+{
+    char *lc = sb_lower(vnet_id);
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].vnet_id, lc) == 0) {
+            free(lc);
+            return;
+        }
+    *arr = sb_xrealloc(*arr, (*n + 1) * sizeof **arr);
+    (*arr)[*n].vnet_id = lc;
+    (*arr)[*n].reason = sb_xstrdup(reason);
+    (*n)++;
+}
+
+static int cmp_scope(const void *a, const void *b)
+{
+    return strcmp(((const struct vnet_scope *)a)->vnet_id, ((const struct vnet_scope *)b)->vnet_id);
+}
+
+static const char *const platform_subnets[] = {"AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+                                               "RouteServerSubnet"};
+
+static bool is_platform_subnet(const char *name)
+{
+    for (size_t i = 0; i < sizeof platform_subnets / sizeof *platform_subnets; i++)
+        if (sb_ieq(name, platform_subnets[i]))
+            return true;
+    return false;
+}
+
+/* Any user route for 0.0.0.0/0 in the route table; -1 when the table is not in the input. */
+static int default_route(const struct sb_state *st, const char *rt_id, const struct sb_resource **rt_out,
+                         int *route_index)
+{
+    const struct sb_resource *rt = state_get(st, rt_id);
+    *rt_out = rt;
+    if (!rt || !sb_json_at(rt->json, "properties"))
+        return -1;
+    const cJSON *routes = sb_json_at(rt->json, "properties.routes");
+    const cJSON *it;
+    int i = 0;
+    cJSON_ArrayForEach(it, routes)
+    {
+        const char *pfx = sb_json_str(it, "properties.addressPrefix");
+        if (pfx && strcmp(pfx, "0.0.0.0/0") == 0) {
+            *route_index = i;
+            return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static void gateway_subnet(struct eval_ctx *c, struct sb_result *res,
+                           const cJSON *subnet, const char *sid)
+{
+    const char *nsg = sb_json_str(subnet, "properties.networkSecurityGroup.id");
+    const char *rt_id = sb_json_str(subnet, "properties.routeTable.id");
+    ev_evidence(res, sid, "properties.networkSecurityGroup.id", nsg,
+                "absent (Azure Policy 35f9c03a: Gateway subnets should not be configured with a network security group)");
+    ev_evidence(res, sid, "properties.routeTable.id", rt_id, "absent, or a route table without a 0.0.0.0/0 route");
+    const struct sb_resource *rt = NULL;
+    int idx = -1;
+    int dr = rt_id ? default_route(c->state, rt_id, &rt, &idx) : 0;
+    if (dr == 1) {
+        char path[64];
+        snprintf(path, sizeof path, "properties.routes[%d].properties.addressPrefix", idx);
+        ev_evidence_json(res, rt, path, "no user-defined route for 0.0.0.0/0 on GatewaySubnet");
+        char hop[64];
+        snprintf(hop, sizeof hop, "properties.routes[%d].properties.nextHopType", idx);
+        ev_evidence_json(res, rt, hop, "(no default route)");
+    }
+    if (nsg && dr == 1) {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_HIGH,
+               "GatewaySubnet has a network security group and a user-defined default route (0.0.0.0/0)");
+    } else if (nsg) {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_HIGH, "GatewaySubnet has a network security group attached");
+    } else if (dr == 1) {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_HIGH, "GatewaySubnet's route table has a user-defined default route (0.0.0.0/0)");
+    } else if (dr == -1) {
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+               "No NSG on GatewaySubnet, but its route table %s is not in the input, so a 0.0.0.0/0 route cannot be ruled out",
+               rt_id);
+        ev_remedy(res, "Include the route table (Microsoft.Network/routeTables) in the collection and assess again.");
+        return;
+    } else {
+        ev_set(res, SB_STATUS_PASS, SB_SEV_NONE,
+               rt_id ? "No NSG on GatewaySubnet; its route table has no default route"
+                     : "No NSG and no route table on GatewaySubnet");
+        return;
+    }
+    ev_remedy(res, "%s%s(the baseline: customers cannot configure a UDR with a default route or an NSG on the "
+              "GatewaySubnet). Filter traffic on the workload subnets instead.",
+              nsg ? "Dissociate the network security group from GatewaySubnet. " : "",
+              dr == 1 ? "Remove the 0.0.0.0/0 route from the GatewaySubnet route table. " : "");
+}
+
+static void workload_subnet(struct sb_result *res, const cJSON *subnet, const char *sid)
+{
+    const char *nsg = sb_json_str(subnet, "properties.networkSecurityGroup.id");
+    ev_evidence(res, sid, "properties.networkSecurityGroup.id", nsg,
+                "a network security group (Azure Policy e71308d3: Subnets should be associated with a Network "
+                "Security Group)");
+    if (nsg) {
+        ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "Network security group attached");
+    } else {
+        ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM, "Subnet has no network security group");
+        ev_remedy(res, "Associate a network security group with the subnet and restrict its open ports (for example, "
+                  "deny management ports from untrusted networks): az network vnet subnet update "
+                  "--nsg <nsg> --vnet-name <vnet> --name <subnet> --resource-group <rg>.");
+    }
+}
+
+static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const struct vnet_scope *sc)
+{
+    const struct sb_resource *vnet = state_get(c->state, sc->vnet_id);
+    if (!vnet || !sb_json_at(vnet->json, "properties.subnets")) {
+        const char *id = vnet ? vnet->id : sc->vnet_id;
+        struct sb_result *res = ev_result(c, f, id, "Microsoft.Network/virtualNetworks", NULL);
+        ev_evidence(res, id, vnet ? "properties.subnets" : "(resource)", NULL,
+                    vnet ? "the virtual network's subnets" : "the virtual network in the input");
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "%s, but %s", sc->reason,
+               vnet ? "its subnets are not in the input" : "the virtual network is not in the input");
+        ev_remedy(res, "Include the virtual network (Microsoft.Network/virtualNetworks) with its subnets in the "
+                  "collection and assess again.");
+        return;
+    }
+    char *vnet_name = NULL;
+    sb_id_parts(vnet->id, NULL, NULL, &vnet_name);
+    const cJSON *subnets = sb_json_at(vnet->json, "properties.subnets");
+    const cJSON *sn;
+    cJSON_ArrayForEach(sn, subnets)
+    {
+        const char *name = sb_json_str(sn, "name");
+        const char *sid = sb_json_str(sn, "id");
+        char *built = NULL;
+        if (!sid && name)
+            sid = built = sb_xasprintf("%s/subnets/%s", vnet->id, name);
+        if (!sid)
+            continue;
+        char *name_from_id = NULL;
+        if (!name) {
+            sb_id_parts(sid, NULL, NULL, &name_from_id);
+            name = name_from_id;
+        }
+        if (!name) {
+            free(built);
+            continue;
+        }
+        char *disp = sb_xasprintf("%s/%s", vnet_name, name);
+        struct sb_result *res = ev_result(c, f, sid, SUBNET_TYPE, disp);
+        free(disp);
+        ev_evidence(res, vnet->id, "in scope because", sc->reason, "a path to an ExpressRoute gateway");
+        if (strcasecmp(name, "GatewaySubnet") == 0) {
+            gateway_subnet(c, res, sn, sid);
+        } else if (is_platform_subnet(name)) {
+            ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
+                   "%s is a platform subnet that cannot take a network security group", name);
+        } else if (!sb_json_at(sn, "properties")) {
+            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The subnet's properties are not in the input");
+            ev_remedy(res, "Collect the virtual network with its subnets' properties.");
+        } else {
+            workload_subnet(res, sn, sid);
+        }
+        free(name_from_id);
+        free(built);
+    }
+    free(vnet_name);
+}
+
+int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
+{
+    struct vnet_scope *scope = NULL;
+    size_t nscope = 0;
+    size_t before = c->out->n;
+    const struct sb_resource **gws;
+    size_t n = state_list_type(c->state, "microsoft.network/virtualnetworkgateways", &gws);
+    for (size_t i = 0; i < n; i++) {
+        enum gw_kind k = ev_gateway_kind(gws[i]);
+        char *vnet = ev_gateway_vnet_id(gws[i]);
+        if (k == GW_EXPRESSROUTE && vnet) {
+            char *why = sb_xasprintf("hosts ExpressRoute gateway %s", gws[i]->name ? gws[i]->name : gws[i]->id);
+            scope_add(&scope, &nscope, vnet, why);
+            free(why);
+        } else if (k == GW_UNKNOWN || (k == GW_EXPRESSROUTE && !vnet)) {
+            struct sb_result *res = ev_result(c, f, gws[i]->id, GW_TYPE, NULL);
+            ev_evidence_json(res, gws[i], k == GW_UNKNOWN ? "properties.gatewayType" : "properties.ipConfigurations",
+                             k == GW_UNKNOWN ? "ExpressRoute or Vpn" : "IP configurations naming the gateway's subnet");
+            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+                   "Cannot tell which virtual network this gateway serves: the subnets there are not assessed");
+            ev_remedy(res, "Collect the gateway with its properties.");
+        }
+        free(vnet);
+    }
+    free(gws);
+    /* Spokes that use a hub's ExpressRoute gateway (useRemoteGateways) are behind the same boundary. */
+    size_t nhubs = nscope;
+    const struct sb_resource **vnets;
+    size_t nv = state_list_type(c->state, "microsoft.network/virtualnetworks", &vnets);
+    for (size_t i = 0; i < nv; i++) {
+        const cJSON *peerings = sb_json_at(vnets[i]->json, "properties.virtualNetworkPeerings");
+        const cJSON *p;
+        cJSON_ArrayForEach(p, peerings)
+        {
+            if (sb_json_bool(p, "properties.useRemoteGateways") != 1)
+                continue;
+            const char *remote = sb_json_str(p, "properties.remoteVirtualNetwork.id");
+            for (size_t h = 0; remote && h < nhubs; h++)
+                if (sb_ieq(remote, scope[h].vnet_id)) {
+                    char *why = sb_xasprintf("peered with useRemoteGateways to %s (%s)", remote, scope[h].reason);
+                    scope_add(&scope, &nscope, vnets[i]->id, why);
+                    free(why);
+                }
+        }
+    }
+    free(vnets);
+    qsort(scope, nscope, sizeof *scope, cmp_scope);
+    for (size_t i = 0; i < nscope; i++) {
+        judge_vnet(c, f, &scope[i]);
+        free(scope[i].vnet_id);
+        free(scope[i].reason);
+    }
+    free(scope);
+    ev_scope_gaps(c, f, false);
+    if (c->out->n == before) {
+        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
+        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
+               "No virtual network hosting an ExpressRoute gateway (or using one through peering) in the input");
+    }
+    return 0;
+}
