@@ -214,7 +214,8 @@ static int cmp_vfile(const void *a, const void *b)
 
 static void check_files(struct vstate *s)
 {
-    qsort(s->files, s->n, sizeof *s->files, cmp_vfile);
+    if (s->n)
+        qsort(s->files, s->n, sizeof *s->files, cmp_vfile);
     for (size_t i = 0; i < s->n; i++) {
         struct vfile *f = &s->files[i];
         if (!manifest_name_is_safe(f->name)) {

@@ -1,0 +1,711 @@
+/* Changes between two report.json documents (the model), and the `diff` subcommand. */
+#include "diff.h"
+
+#include "err.h"
+#include "json_parse.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define REPORT_MAX (256u * 1024 * 1024)
+
+/* Views into one report.json; every string is borrowed from the cJSON tree. */
+struct devidence {
+    const char *resource_id;
+    const char *path;
+    const char *value;
+    bool used;
+};
+
+struct dfinding {
+    const char *id;
+    const char *control;
+    const char *feature;
+    const char *resource_id;
+    enum sb_status status;
+    struct devidence *ev;
+    size_t nev;
+    const char *exc_entry;  /* results[].exception.entry_id, or NULL */
+    const char *exc_state;  /* "applied" / "expired" */
+    const char *exc_expires;
+};
+
+struct dexception {
+    const char *entry_id;
+    const char *kind;
+    const char *finding_id;
+    const char *control;
+    const char *feature;
+    const char *resource_pattern;
+    const char *expires;
+    bool expired;
+};
+
+struct dreport {
+    const char *name;
+    const char *generated;
+    struct dfinding *f;
+    size_t nf;
+    struct dexception *x;
+    size_t nx;
+};
+
+static void dreport_free(struct dreport *d)
+{
+    for (size_t i = 0; i < d->nf; i++)
+        free(d->f[i].ev);
+    free(d->f);
+    free(d->x);
+}
+
+/* Reading: strict about the keys we use, silent about the rest. */
+
+/* A string, or NULL for null/missing; -1 for any other type. */
+static int opt_str(const char **out, const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    if (!cJSON_IsString(v))
+        return -1;
+    *out = v->valuestring;
+    return 0;
+}
+
+static int bad_type(struct sb_err *e, const struct dreport *d, const char *where, int i, const char *key,
+                    const char *what)
+{
+    return sb_err_set(e, SB_EXIT_INPUT, "%s: %s[%d].%s: expected %s", d->name, where, i, key, what);
+}
+
+static int read_evidence(struct dfinding *f, const cJSON *arr, const struct dreport *d, int ri, struct sb_err *e)
+{
+    if (!arr || cJSON_IsNull(arr))
+        return 0;
+    if (!cJSON_IsArray(arr))
+        return bad_type(e, d, "results", ri, "evidence", "an array");
+    f->ev = sb_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *f->ev);
+    int k = 0;
+    for (const cJSON *x = arr->child; x; x = x->next, k++) {
+        struct devidence *ev = &f->ev[f->nev++];
+        const char *key = NULL, *what = "a string or null";
+        if (!cJSON_IsObject(x))
+            key = "", what = "an object";
+        else if (opt_str(&ev->path, x, "path") != 0 || !ev->path)
+            key = ".path", what = "a string";
+        else if (opt_str(&ev->value, x, "value") != 0)
+            key = ".value";
+        else if (opt_str(&ev->resource_id, x, "resource_id") != 0)
+            key = ".resource_id";
+        if (key)
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: results[%d].evidence[%d]%s: expected %s", d->name, ri, k, key,
+                              what);
+    }
+    return 0;
+}
+
+static int read_result_exception(struct dfinding *f, const cJSON *x, const struct dreport *d, int i,
+                                 struct sb_err *e)
+{
+    if (!x || cJSON_IsNull(x))
+        return 0;
+    if (!cJSON_IsObject(x))
+        return bad_type(e, d, "results", i, "exception", "an object");
+    if (opt_str(&f->exc_entry, x, "entry_id") != 0 || !f->exc_entry)
+        return bad_type(e, d, "results", i, "exception.entry_id", "a string");
+    if (opt_str(&f->exc_state, x, "state") != 0 || !f->exc_state
+        || (strcmp(f->exc_state, "applied") != 0 && strcmp(f->exc_state, "expired") != 0))
+        return bad_type(e, d, "results", i, "exception.state", "\"applied\" or \"expired\"");
+    if (opt_str(&f->exc_expires, x, "expires") != 0)
+        return bad_type(e, d, "results", i, "exception.expires", "a string or null");
+    return 0;
+}
+
+static int read_result(struct dfinding *f, const cJSON *r, const struct dreport *d, int i, struct sb_err *e)
+{
+    if (!cJSON_IsObject(r))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: results[%d]: expected an object", d->name, i);
+    if (opt_str(&f->id, r, "id") != 0 || sb_empty(f->id))
+        return bad_type(e, d, "results", i, "id", "a non-empty string");
+    const char *status;
+    if (opt_str(&status, r, "status") != 0 || sb_status_parse(status, &f->status) != 0)
+        return bad_type(e, d, "results", i, "status",
+                        "one of pass, fail, manual, not_applicable, not_assessed");
+    if (opt_str(&f->control, r, "control") != 0)
+        return bad_type(e, d, "results", i, "control", "a string or null");
+    if (opt_str(&f->feature, r, "feature") != 0)
+        return bad_type(e, d, "results", i, "feature", "a string or null");
+    if (opt_str(&f->resource_id, r, "resource_id") != 0)
+        return bad_type(e, d, "results", i, "resource_id", "a string or null");
+    if (sb_empty(f->resource_id))
+        f->resource_id = NULL;
+    if (read_evidence(f, cJSON_GetObjectItemCaseSensitive(r, "evidence"), d, i, e) != 0)
+        return -1;
+    return read_result_exception(f, cJSON_GetObjectItemCaseSensitive(r, "exception"), d, i, e);
+}
+
+static int read_exception(struct dexception *x, const cJSON *o, const struct dreport *d, int i, struct sb_err *e)
+{
+    if (!cJSON_IsObject(o))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions[%d]: expected an object", d->name, i);
+    if (opt_str(&x->entry_id, o, "entry_id") != 0 || sb_empty(x->entry_id))
+        return bad_type(e, d, "exceptions", i, "entry_id", "a non-empty string");
+    static const char *const keys[] = {"kind", "finding_id", "control", "feature", "resource_pattern", "expires"};
+    const char **slots[] = {&x->kind, &x->finding_id, &x->control, &x->feature, &x->resource_pattern, &x->expires};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (opt_str(slots[k], o, keys[k]) != 0)
+            return bad_type(e, d, "exceptions", i, keys[k], "a string or null");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(o, "expired");
+    if (!cJSON_IsBool(exp))
+        return bad_type(e, d, "exceptions", i, "expired", "true or false");
+    x->expired = cJSON_IsTrue(exp);
+    return 0;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    return strcmp(((const struct dfinding *)a)->id, ((const struct dfinding *)b)->id);
+}
+
+static int cmp_exception(const void *a, const void *b)
+{
+    return strcmp(((const struct dexception *)a)->entry_id, ((const struct dexception *)b)->entry_id);
+}
+
+static int read_report(struct dreport *d, const cJSON *doc, struct sb_err *e)
+{
+    if (!cJSON_IsObject(doc))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: expected a report.json object", d->name);
+    if (opt_str(&d->generated, doc, "generated") != 0 || !d->generated)
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: generated: expected a string", d->name);
+    const cJSON *results = cJSON_GetObjectItemCaseSensitive(doc, "results");
+    if (!cJSON_IsArray(results))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: results: expected an array", d->name);
+    d->f = sb_xcalloc((size_t)cJSON_GetArraySize(results) + 1, sizeof *d->f);
+    int i = 0;
+    for (const cJSON *r = results->child; r; r = r->next, i++)
+        if (read_result(&d->f[d->nf++], r, d, i, e) != 0)
+            return -1;
+    qsort(d->f, d->nf, sizeof *d->f, cmp_finding);
+    for (size_t k = 1; k < d->nf; k++)
+        if (strcmp(d->f[k - 1].id, d->f[k].id) == 0)
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: results: finding id \"%s\" appears twice", d->name, d->f[k].id);
+
+    const cJSON *excs = cJSON_GetObjectItemCaseSensitive(doc, "exceptions");
+    if (excs && !cJSON_IsNull(excs) && !cJSON_IsArray(excs))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: expected an array", d->name);
+    d->x = sb_xcalloc((size_t)cJSON_GetArraySize(excs) + 1, sizeof *d->x);
+    i = 0;
+    for (const cJSON *o = excs ? excs->child : NULL; o; o = o->next, i++)
+        if (read_exception(&d->x[d->nx++], o, d, i, e) != 0)
+            return -1;
+    qsort(d->x, d->nx, sizeof *d->x, cmp_exception);
+    for (size_t k = 1; k < d->nx; k++)
+        if (strcmp(d->x[k - 1].entry_id, d->x[k].entry_id) == 0)
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: entry id \"%s\" appears twice", d->name,
+                              d->x[k].entry_id);
+    return 0;
+}
+
+/* Comparing. */
+
+struct clist {
+    struct sb_change *v;
+    size_t n, cap;
+};
+
+static struct sb_change *add_change(struct clist *l, enum sb_change_kind kind, const struct dfinding *f)
+{
+    sb_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v);
+    struct sb_change *c = &l->v[l->n++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    if (f) {
+        c->finding_id = sb_xstrdup(f->id);
+        c->control = sb_xstrdup(f->control);
+        c->feature = sb_xstrdup(f->feature);
+        c->resource_id = sb_xstrdup(f->resource_id);
+    }
+    return c;
+}
+
+static const struct dfinding *find_finding(const struct dreport *d, const char *id)
+{
+    struct dfinding key = {.id = id};
+    return bsearch(&key, d->f, d->nf, sizeof *d->f, cmp_finding);
+}
+
+static const struct dexception *find_exception(const struct dreport *d, const char *entry_id)
+{
+    struct dexception key = {.entry_id = entry_id};
+    return bsearch(&key, d->x, d->nx, sizeof *d->x, cmp_exception);
+}
+
+static bool passing(enum sb_status s)
+{
+    return s == SB_STATUS_PASS || s == SB_STATUS_NOT_APPLICABLE;
+}
+
+static void compare_status(struct clist *l, const struct dfinding *old, const struct dfinding *cur)
+{
+    if (cur && cur->status == SB_STATUS_FAIL && (!old || old->status != SB_STATUS_FAIL)) {
+        struct sb_change *c = add_change(l, SB_CHANGE_NEW_FINDING, cur);
+        c->old_value = old ? sb_xstrdup(sb_status_id(old->status)) : NULL;
+        c->new_value = sb_xstrdup(sb_status_id(cur->status));
+    } else if (old && old->status == SB_STATUS_FAIL && (!cur || passing(cur->status))) {
+        struct sb_change *c = add_change(l, SB_CHANGE_RESOLVED, cur ? cur : old);
+        c->old_value = sb_xstrdup(sb_status_id(old->status));
+        c->new_value = cur ? sb_xstrdup(sb_status_id(cur->status)) : NULL;
+    } else if (old && cur && old->status != cur->status) {
+        struct sb_change *c = add_change(l, SB_CHANGE_STATUS, cur);
+        c->old_value = sb_xstrdup(sb_status_id(old->status));
+        c->new_value = sb_xstrdup(sb_status_id(cur->status));
+    }
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Evidence is matched by (resource id, path); a path read twice pairs up in order. */
+static void compare_evidence(struct clist *l, const struct dfinding *old, const struct dfinding *cur)
+{
+    for (size_t i = 0; i < old->nev; i++)
+        old->ev[i].used = false;
+    for (size_t i = 0; i < cur->nev; i++) {
+        const struct devidence *n = &cur->ev[i];
+        for (size_t k = 0; k < old->nev; k++) {
+            struct devidence *o = &old->ev[k];
+            if (o->used || strcmp(o->path, n->path) != 0 || !sb_ieq(o->resource_id, n->resource_id))
+                continue;
+            o->used = true;
+            if (!same_str(o->value, n->value)) {
+                struct sb_change *c = add_change(l, SB_CHANGE_EVIDENCE, cur);
+                if (n->resource_id) {
+                    free(c->resource_id);
+                    c->resource_id = sb_xstrdup(n->resource_id);
+                }
+                c->path = sb_xstrdup(n->path);
+                c->old_value = sb_xstrdup(o->value ? o->value : "(absent)");
+                c->new_value = sb_xstrdup(n->value ? n->value : "(absent)");
+            }
+            break;
+        }
+    }
+}
+
+static char *expired_text(const char *entry_id, const char *expires)
+{
+    return expires ? sb_xasprintf("%s: expired (valid through %s)", entry_id, expires)
+                   : sb_xasprintf("%s: expired", entry_id);
+}
+
+static bool finding_change_for_entry(const struct clist *l, const char *entry_id)
+{
+    size_t len = strlen(entry_id);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].kind == SB_CHANGE_EXCEPTION_EXPIRED && l->v[i].old_value
+            && strncmp(l->v[i].old_value, entry_id, len) == 0 && l->v[i].old_value[len] == ':')
+            return true;
+    return false;
+}
+
+static struct sb_change *add_entry_change(struct clist *l, enum sb_change_kind kind, const struct dexception *x)
+{
+    struct sb_change *c = add_change(l, kind, NULL);
+    c->finding_id = sb_xstrdup(x->finding_id);
+    c->control = sb_xstrdup(x->control);
+    c->feature = sb_xstrdup(x->feature);
+    c->resource_id = sb_xstrdup(x->resource_pattern);
+    return c;
+}
+
+static void compare_exceptions(struct clist *l, const struct dreport *old, const struct dreport *cur)
+{
+    for (size_t i = 0; i < cur->nf; i++) {
+        const struct dfinding *n = &cur->f[i];
+        const struct dfinding *o = find_finding(old, n->id);
+        if (o && o->exc_state && strcmp(o->exc_state, "applied") == 0 && n->exc_state
+            && strcmp(n->exc_state, "expired") == 0) {
+            struct sb_change *c = add_change(l, SB_CHANGE_EXCEPTION_EXPIRED, n);
+            c->old_value = sb_xasprintf("%s: applied", o->exc_entry);
+            c->new_value = expired_text(n->exc_entry, n->exc_expires);
+        }
+    }
+    for (size_t i = 0; i < cur->nx; i++) {
+        const struct dexception *n = &cur->x[i];
+        const struct dexception *o = find_exception(old, n->entry_id);
+        if (!o) {
+            struct sb_change *c = add_entry_change(l, SB_CHANGE_EXCEPTION_ADDED, n);
+            c->new_value = sb_xasprintf("%s: %s, expires %s", n->entry_id, n->kind ? n->kind : "exception",
+                                        n->expires ? n->expires : "never");
+        } else if (!o->expired && n->expired && !finding_change_for_entry(l, n->entry_id)) {
+            struct sb_change *c = add_entry_change(l, SB_CHANGE_EXCEPTION_EXPIRED, n);
+            c->old_value = sb_xasprintf("%s: not expired", n->entry_id);
+            c->new_value = expired_text(n->entry_id, n->expires);
+        }
+    }
+}
+
+/* The case-insensitive set of resource ids, sorted (lower-case copies first, originals kept for display). */
+struct rid {
+    char *lower;
+    const char *orig;
+};
+
+static int cmp_rid(const void *a, const void *b)
+{
+    return strcmp(((const struct rid *)a)->lower, ((const struct rid *)b)->lower);
+}
+
+static size_t resource_set(struct rid **out, const struct dreport *d)
+{
+    struct rid *v = sb_xcalloc(d->nf + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < d->nf; i++)
+        if (d->f[i].resource_id)
+            v[n++] = (struct rid){sb_lower(d->f[i].resource_id), d->f[i].resource_id};
+    qsort(v, n, sizeof *v, cmp_rid);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && strcmp(v[w - 1].lower, v[i].lower) == 0) {
+            free(v[i].lower);
+            continue;
+        }
+        v[w++] = v[i];
+    }
+    *out = v;
+    return w;
+}
+
+static void free_rids(struct rid *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].lower);
+    free(v);
+}
+
+static void compare_resources(struct clist *l, const struct dreport *old, const struct dreport *cur)
+{
+    struct rid *a, *b;
+    size_t na = resource_set(&a, old), nb = resource_set(&b, cur);
+    size_t i = 0, k = 0;
+    while (i < na || k < nb) {
+        int c = i == na ? 1 : k == nb ? -1 : strcmp(a[i].lower, b[k].lower);
+        if (c < 0) {
+            add_change(l, SB_CHANGE_RESOURCE_REMOVED, NULL)->resource_id = sb_xstrdup(a[i++].orig);
+        } else if (c > 0) {
+            add_change(l, SB_CHANGE_RESOURCE_ADDED, NULL)->resource_id = sb_xstrdup(b[k++].orig);
+        } else {
+            i++, k++;
+        }
+    }
+    free_rids(a, na);
+    free_rids(b, nb);
+}
+
+static int cmp_opt(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_change(const void *pa, const void *pb)
+{
+    const struct sb_change *a = pa, *b = pb;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    int c;
+    if ((c = cmp_opt(a->finding_id, b->finding_id)) != 0 || (c = cmp_opt(a->resource_id, b->resource_id)) != 0
+        || (c = cmp_opt(a->path, b->path)) != 0 || (c = cmp_opt(a->old_value, b->old_value)) != 0)
+        return c;
+    return cmp_opt(a->new_value, b->new_value);
+}
+
+int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
+                       const char *new_name, struct sb_err *e)
+{
+    *out = NULL;
+    struct dreport old = {.name = old_name ? old_name : "previous report"};
+    struct dreport cur = {.name = new_name ? new_name : "current report"};
+    struct clist l = {0};
+    int rc = -1;
+    if (read_report(&old, old_doc, e) != 0 || read_report(&cur, new_doc, e) != 0)
+        goto cleanup;
+
+    for (size_t i = 0; i < cur.nf; i++) {
+        const struct dfinding *o = find_finding(&old, cur.f[i].id);
+        compare_status(&l, o, &cur.f[i]);
+        if (o)
+            compare_evidence(&l, o, &cur.f[i]);
+    }
+    for (size_t i = 0; i < old.nf; i++)
+        if (!find_finding(&cur, old.f[i].id))
+            compare_status(&l, &old.f[i], NULL);
+    compare_resources(&l, &old, &cur);
+    compare_exceptions(&l, &old, &cur);
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_change);
+
+    struct sb_changes *c = sb_xcalloc(1, sizeof *c);
+    c->previous_name = sb_xstrdup(old.name);
+    c->previous_generated = sb_xstrdup(old.generated);
+    c->items = l.v;
+    c->n = l.n;
+    l.v = NULL;
+    *out = c;
+    rc = 0;
+cleanup:
+    /* Nothing is added to l before both reports have been read, so l needs no cleanup here. */
+    dreport_free(&old);
+    dreport_free(&cur);
+    return rc;
+}
+
+int diff_reports(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
+                 struct sb_err *e)
+{
+    return diff_reports_named(out, old_doc, new_doc, old_name, NULL, e);
+}
+
+int diff_load_report(cJSON **out, char out_sha256[65], const char *path, struct sb_err *e)
+{
+    *out = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    if (sb_read_file(&buf, &len, path, REPORT_MAX, e) != 0)
+        return -1;
+    sb_sha256_hex(buf, len, out_sha256);
+    int rc = sb_json_parse(out, buf, len, path, e);
+    free(buf);
+    return rc;
+}
+
+size_t diff_count(const struct sb_changes *c, enum sb_change_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; c && i < c->n; i++)
+        n += c->items[i].kind == k;
+    return n;
+}
+
+int diff_fail_on_new(const struct sb_changes *c)
+{
+    return diff_count(c, SB_CHANGE_NEW_FINDING) > 0;
+}
+
+int diff_fail_on_new_report(const struct sb_changes *c, const struct sb_report *r)
+{
+    for (size_t i = 0; c && i < c->n; i++) {
+        const struct sb_change *x = &c->items[i];
+        if (x->kind != SB_CHANGE_NEW_FINDING)
+            continue;
+        bool excepted = false;
+        for (size_t k = 0; r && k < r->nresults; k++)
+            if (x->finding_id && strcmp(r->results[k].id, x->finding_id) == 0) {
+                excepted = r->results[k].exception != NULL;
+                break;
+            }
+        if (!excepted)
+            return 1;
+    }
+    return 0;
+}
+
+/* The `diff` subcommand. */
+
+enum { FMT_MD = 1, FMT_JSON = 2, FMT_CSV = 4 };
+
+static const struct {
+    int bit;
+    const char *name;
+    const char *ext;
+} diff_formats[] = {{FMT_MD, "md", ".md"}, {FMT_JSON, "json", ".json"}, {FMT_CSV, "csv", ".csv"}};
+#define NFORMATS (sizeof diff_formats / sizeof diff_formats[0])
+
+static const struct {
+    const char *name;
+    int has_arg;
+    int val;
+    const char *arg;
+    const char *help;
+} diff_opts[] = {
+    {"format", required_argument, 'f', "LIST", "comma-separated: md, json, csv (default md, or all three with --out-dir)"},
+    {"out-dir", required_argument, 'o', "DIR", "write DIR/<basename>.<ext> for each format (default: one format\n"
+     "                         to standard output)"},
+    {"basename", required_argument, 'b', "NAME", "file name without extension (default diff)"},
+    {"help", no_argument, 'h', NULL, "show this help and exit"},
+};
+#define NDIFF_OPTS (sizeof diff_opts / sizeof diff_opts[0])
+
+static void diff_help(FILE *f)
+{
+    fputs("Usage: mcsb-audit diff OLD/report.json NEW/report.json [options]\n"
+          "List what changed between two assessments: new and resolved findings, status changes,\n"
+          "resources added or removed, changed evidence values, exceptions added or expired.\n\n",
+          f);
+    for (size_t i = 0; i < NDIFF_OPTS; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", diff_opts[i].name, diff_opts[i].arg ? " " : "",
+                 diff_opts[i].arg ? diff_opts[i].arg : "");
+        fprintf(f, "  %-22s %s\n", left, diff_opts[i].help);
+    }
+    fputs("\nExit status: 0 done; 2 usage error; 3 unreadable or malformed report.json; 4 output error.\n", f);
+}
+
+static int diff_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int diff_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("mcsb-audit: diff: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'mcsb-audit diff --help'.\n", stderr);
+    va_end(ap);
+    return SB_EXIT_USAGE;
+}
+
+static int parse_formats(int *out, const char *list)
+{
+    *out = 0;
+    char *copy = sb_xstrdup(list);
+    int rc = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t k;
+        for (k = 0; k < NFORMATS; k++)
+            if (strcmp(tok, diff_formats[k].name) == 0 || (diff_formats[k].bit == FMT_MD && strcmp(tok, "markdown") == 0))
+                break;
+        if (k == NFORMATS) {
+            rc = diff_usage("unknown format '%s' (use md, json or csv)", tok);
+            break;
+        }
+        *out |= diff_formats[k].bit;
+    }
+    free(copy);
+    if (rc == 0 && *out == 0)
+        rc = diff_usage("%s", "--format needs at least one of md, json, csv");
+    return rc;
+}
+
+static void render_format(struct sb_buf *out, int bit, const struct sb_changes *c, const struct sb_diff_current *cur)
+{
+    if (bit == FMT_MD)
+        diff_render_md(c, cur, out);
+    else if (bit == FMT_JSON)
+        diff_render_json(c, cur, out);
+    else
+        diff_render_csv(c, out);
+}
+
+static int write_outputs(const struct sb_changes *c, const struct sb_diff_current *cur, int formats,
+                         const char *out_dir, const char *basename)
+{
+    struct sb_err e = {0};
+    if (out_dir && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mcsb-audit: diff: %s: cannot create directory: %s\n", out_dir, strerror(errno));
+        return SB_EXIT_OUTPUT;
+    }
+    for (size_t k = 0; k < NFORMATS; k++) {
+        if (!(formats & diff_formats[k].bit))
+            continue;
+        struct sb_buf b = {0};
+        render_format(&b, diff_formats[k].bit, c, cur);
+        int rc = 0;
+        if (out_dir) {
+            char *name = sb_xasprintf("%s%s", basename, diff_formats[k].ext);
+            char *path = sb_path_join(out_dir, name);
+            rc = sb_write_file_atomic(path, b.data, b.len, &e);
+            free(name);
+            free(path);
+        } else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+            rc = sb_err_set(&e, SB_EXIT_OUTPUT, "standard output: %s", strerror(errno));
+        }
+        sb_buf_free(&b);
+        if (rc != 0) {
+            fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
+            return SB_EXIT_OUTPUT;
+        }
+    }
+    return SB_EXIT_OK;
+}
+
+static int run_diff(const char *old_path, const char *new_path, int formats, const char *out_dir,
+                    const char *basename)
+{
+    struct sb_err e = {0};
+    cJSON *old_doc = NULL, *new_doc = NULL;
+    struct sb_changes *c = NULL;
+    char old_sha[65], new_sha[65];
+    int rc = SB_EXIT_INPUT;
+    if (diff_load_report(&old_doc, old_sha, old_path, &e) != 0 || diff_load_report(&new_doc, new_sha, new_path, &e) != 0
+        || diff_reports_named(&c, old_doc, new_doc, old_path, new_path, &e) != 0) {
+        fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
+        rc = e.code ? e.code : SB_EXIT_INPUT;
+        goto cleanup;
+    }
+    c->previous_sha256 = sb_xstrdup(old_sha);
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(new_doc, "generated");
+    struct sb_diff_current cur = {new_path, new_sha, cJSON_GetStringValue(gen)};
+    rc = write_outputs(c, &cur, formats, out_dir, basename);
+cleanup:
+    sb_changes_free(c);
+    cJSON_Delete(old_doc);
+    cJSON_Delete(new_doc);
+    return rc;
+}
+
+int diff_command(int argc, char **argv)
+{
+    struct option longopts[NDIFF_OPTS + 1];
+    for (size_t i = 0; i < NDIFF_OPTS; i++)
+        longopts[i] = (struct option){diff_opts[i].name, diff_opts[i].has_arg, NULL, diff_opts[i].val};
+    longopts[NDIFF_OPTS] = (struct option){0, 0, 0, 0};
+    const char *format_list = NULL, *out_dir = NULL, *basename = "diff";
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'f':
+            format_list = optarg;
+            break;
+        case 'o':
+            out_dir = optarg;
+            break;
+        case 'b':
+            basename = optarg;
+            break;
+        case 'h':
+            diff_help(stdout);
+            return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+        case ':':
+            return diff_usage("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            return diff_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return diff_usage("%s", "expected two arguments: OLD/report.json NEW/report.json");
+    /* One format fits on stdout; a directory gets all three unless told otherwise. */
+    int formats = out_dir ? FMT_MD | FMT_JSON | FMT_CSV : FMT_MD;
+    if (format_list && parse_formats(&formats, format_list) != 0)
+        return SB_EXIT_USAGE;
+    if (!out_dir && (formats & (formats - 1)))
+        return diff_usage("%s", "several formats need --out-dir");
+    if (!*basename || strchr(basename, '/') || basename[0] == '.')
+        return diff_usage("bad --basename '%s' (a file name without '/', not starting with '.')", basename);
+    if (out_dir && !*out_dir)
+        return diff_usage("%s", "--out-dir is empty");
+    return run_diff(argv[optind], argv[optind + 1], formats, out_dir, basename);
+}
