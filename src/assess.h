@@ -1,0 +1,27 @@
+/**
+ * @file assess.h
+ * @brief From files to a finished report: load inputs, evaluate, apply exceptions, collect metadata.
+ */
+#ifndef SB_ASSESS_H
+#define SB_ASSESS_H
+
+#include <stddef.h>
+
+#include "baseline.h"
+#include "report.h"
+
+struct sb_err;
+
+struct sb_assess_opts {
+    const char *const *inputs;   /**< state files, in command-line order */
+    size_t ninputs;
+    const char *exceptions_path; /**< or NULL */
+    const char *organisation;    /**< or NULL */
+    const char *classification;  /**< or NULL */
+};
+
+/** Build the report. `b` is borrowed and must outlive the report. Caller frees with report_free(). */
+int assess_run(struct sb_report **out, const struct sb_baseline *b, const struct sb_assess_opts *o,
+               struct sb_err *e);
+
+#endif

@@ -1,0 +1,38 @@
+/**
+ * @file cli.h
+ * @brief Shared command-line plumbing: one option table feeds getopt_long and --help.
+ */
+#ifndef SB_CLI_H
+#define SB_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+struct sb_option {
+    const char *name;     /**< long name, without dashes */
+    int has_arg;          /**< no_argument / required_argument */
+    int key;              /**< value getopt_long returns (a short letter, or >= 256) */
+    const char *arg_name; /**< e.g. "FILE", or NULL */
+    const char *help;     /**< one line */
+};
+
+/** Build a zero-terminated getopt_long array and its short-option string from a NULL-terminated table.
+ *  Caller frees both. */
+void cli_getopt_table(const struct sb_option *opts, struct option **longopts, char **shortopts);
+/** Print "  -x, --name ARG   help" lines. */
+void cli_print_options(FILE *f, const struct sb_option *opts);
+/** "mcsb-audit: message\nTry 'mcsb-audit CMD --help'." on stderr; returns SB_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Print an error context as "mcsb-audit: msg" and return its code. */
+struct sb_err;
+int cli_report_error(const struct sb_err *e);
+/** Where templates/ and fonts/ live: --data-dir, $MCSB_AUDIT_DATA_DIR, the build-time source dir, or ../share. */
+const char *cli_data_dir(const char *override);
+
+int cmd_report(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+/** The report command's option table (for `run`, which forwards report options). */
+const struct sb_option *report_option_table(void);
+
+#endif

@@ -1,0 +1,176 @@
+/* `mcsb-audit report`: inputs -> assessment -> report files, all or nothing. */
+#include "cli.h"
+
+#include "assess.h"
+#include "baseline.h"
+#include "err.h"
+#include "render.h"
+#include "report_output.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
+    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR
+};
+
+static const struct sb_option report_options[] = {
+    {"input", required_argument, 'i', "FILE", "resource state: ARM list/array/resource, Resource Graph response or snapshot (repeatable)"},
+    {"baseline", required_argument, OPT_BASELINE, "FILE", "baseline file (default: templates/baselines/expressroute.json)"},
+    {"exceptions", required_argument, OPT_EXCEPTIONS, "FILE", "exceptions and attestations (docs/exceptions-format.md)"},
+    {"format", required_argument, 'f', "LIST", "comma list of json,csv,md,pdf,xlsx (default: all)"},
+    {"out-dir", required_argument, 'o', "DIR", "directory for the reports (default: .; created if missing)"},
+    {"basename", required_argument, OPT_BASENAME, "NAME", "report file name without extension (default: report)"},
+    {"organisation", required_argument, OPT_ORGANISATION, "TEXT", "organisation named on the cover"},
+    {"classification", required_argument, OPT_CLASSIFICATION, "TEXT", "classification label, e.g. Confidential"},
+    {"paper", required_argument, OPT_PAPER, "SIZE", "PDF paper: a4 (default) or letter"},
+    {"fail-on", required_argument, OPT_FAIL_ON, "LEVEL", "exit 1 on: never (default), high, medium, low, fail, not_assessed, manual, new"},
+    {"previous", required_argument, OPT_PREVIOUS, "FILE", "previous report.json: add a changes section"},
+    {"sign-key", required_argument, OPT_SIGN_KEY, "KEY.pem", "sign manifest.json with this private key (Ed25519 or RSA)"},
+    {"data-dir", required_argument, OPT_DATA_DIR, "DIR", "where templates/ and fonts/ are (default: built-in)"},
+    {"quiet", no_argument, 'q', NULL, "print nothing on success"},
+    {"help", no_argument, 'h', NULL, "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void report_usage(FILE *f)
+{
+    fputs("Usage: mcsb-audit report --input FILE [--input FILE ...] [options]\n\n"
+          "Evaluate resource state against the baseline and write the reports.\n\nOptions:\n", f);
+    cli_print_options(f, report_options);
+    fputs("\nFormats:\n", f);
+    for (const struct sb_renderer *r = sb_renderers; r->name; r++)
+        fprintf(f, "  %-6s %s\n", r->name, r->help);
+}
+
+const struct sb_option *report_option_table(void)
+{
+    return report_options;
+}
+
+static int parse_formats(bool want[], const char *list)
+{
+    char *copy = sb_xstrdup(list);
+    int rc = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        const struct sb_renderer *r = render_find(tok);
+        if (!r) {
+            rc = cli_usage_error("report", "--format: unknown format '%s' (expected json, csv, md, pdf, xlsx)", tok);
+            break;
+        }
+        want[r - sb_renderers] = true;
+    }
+    free(copy);
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    struct report_output_opts out = {0};
+    struct sb_assess_opts ao = {0};
+    const char **inputs = NULL;
+    size_t ninputs = 0;
+    const char *baseline_path = NULL, *data_dir = NULL;
+    bool formats[16] = {false};
+    bool any_format = false, quiet = false;
+    out.out_dir = ".";
+    out.basename = "report";
+    out.paper = "a4";
+    out.fail_on = "never";
+
+    struct option *lo;
+    char *so;
+    cli_getopt_table(report_options, &lo, &so);
+    int rc = 0, c;
+    optind = 0;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            inputs = sb_xrealloc(inputs, (ninputs + 1) * sizeof *inputs);
+            inputs[ninputs++] = optarg;
+            break;
+        case OPT_BASELINE: baseline_path = optarg; break;
+        case OPT_EXCEPTIONS: ao.exceptions_path = optarg; break;
+        case 'f':
+            rc = parse_formats(formats, optarg);
+            any_format = true;
+            break;
+        case 'o': out.out_dir = optarg; break;
+        case OPT_BASENAME: out.basename = optarg; break;
+        case OPT_ORGANISATION: ao.organisation = optarg; break;
+        case OPT_CLASSIFICATION: ao.classification = optarg; break;
+        case OPT_PAPER: out.paper = optarg; break;
+        case OPT_FAIL_ON: out.fail_on = optarg; break;
+        case OPT_PREVIOUS: out.previous = optarg; break;
+        case OPT_SIGN_KEY: out.sign_key = optarg; break;
+        case OPT_DATA_DIR: data_dir = optarg; break;
+        case 'q': quiet = true; break;
+        case 'h':
+            report_usage(stdout);
+            free(lo);
+            free(so);
+            free(inputs);
+            return SB_EXIT_OK;
+        case ':':
+            rc = cli_usage_error("report", "option '%s' needs an argument", argv[optind - 1]);
+            break;
+        default:
+            rc = cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
+            break;
+        }
+    }
+    if (rc == 0 && optind < argc)
+        rc = cli_usage_error("report", "unexpected argument '%s' (inputs are given with --input)", argv[optind]);
+    if (rc == 0 && ninputs == 0)
+        rc = cli_usage_error("report", "no input: give at least one --input FILE");
+    if (rc == 0 && strcmp(out.paper, "a4") != 0 && strcmp(out.paper, "letter") != 0)
+        rc = cli_usage_error("report", "--paper: expected a4 or letter");
+    if (rc == 0 && (sb_empty(out.basename) || strchr(out.basename, '/') || strcmp(out.basename, ".") == 0 ||
+                    strcmp(out.basename, "..") == 0))
+        rc = cli_usage_error("report", "--basename: a plain file name without '/'");
+    if (rc == 0 && report_fail_on_valid(out.fail_on) != 0)
+        rc = cli_usage_error("report", "--fail-on: expected never, high, medium, low, fail, not_assessed, manual or new");
+    if (rc == 0 && strcmp(out.fail_on, "new") == 0 && !out.previous)
+        rc = cli_usage_error("report", "--fail-on new needs --previous FILE");
+    free(lo);
+    free(so);
+    if (rc != 0) {
+        free(inputs);
+        return rc;
+    }
+    if (!any_format)
+        for (size_t i = 0; sb_renderers[i].name; i++)
+            formats[i] = true;
+    for (size_t i = 0; sb_renderers[i].name; i++)
+        if (formats[i])
+            out.formats[out.nformats++] = &sb_renderers[i];
+    out.data_dir = cli_data_dir(data_dir);
+    out.quiet = quiet;
+
+    struct sb_err e = {0};
+    char *default_baseline = NULL;
+    if (!baseline_path)
+        baseline_path = default_baseline = sb_path_join(out.data_dir, "templates/baselines/expressroute.json");
+    struct sb_baseline *b = NULL;
+    struct sb_report *r = NULL;
+    ao.inputs = inputs;
+    ao.ninputs = ninputs;
+    if (baseline_load(&b, baseline_path, &e) != 0 || assess_run(&r, b, &ao, &e) != 0 ||
+        report_write_outputs(r, &out, &e) != 0)
+        rc = cli_report_error(&e);
+    else
+        rc = report_exit_status(r, &out);
+    report_free(r);
+    baseline_free(b);
+    free(default_baseline);
+    free(inputs);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* report.csv: RFC 4180, one row per result, CRLF line ends. */
+#include "render.h"
+
+#include "err.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Spreadsheets execute cells starting with = + - @ (CSV injection); resource names are user-controlled, so
+ * such cells get a leading apostrophe, the convention spreadsheet users know. */
+static void field(struct sb_buf *b, const char *s, bool last)
+{
+    if (!s)
+        s = "";
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        sb_buf_putc(b, '"');
+    if (formula)
+        sb_buf_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            sb_buf_putc(b, '"');
+        sb_buf_putc(b, *p);
+    }
+    if (quote)
+        sb_buf_putc(b, '"');
+    sb_buf_puts(b, last ? "\r\n" : ",");
+}
+
+int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
+{
+    (void)o;
+    static const char *const header[] = {"id", "control", "domain", "feature", "resource_id", "resource_name",
+                                         "resource_type", "subscription_id", "resource_group", "status", "severity",
+                                         "summary", "evidence", "remediation", "exception_kind", "exception_id",
+                                         "exception_expires", "exception_state"};
+    const size_t ncols = sizeof header / sizeof *header;
+    struct sb_buf b = {0};
+    for (size_t i = 0; i < ncols; i++)
+        field(&b, header[i], i + 1 == ncols);
+    for (size_t i = 0; i < r->nresults; i++) {
+        const struct sb_result *res = &r->results[i];
+        struct sb_buf ev = {0};
+        for (size_t k = 0; k < res->nevidence; k++) {
+            char *line = sb_evidence_line(&res->evidence[k]);
+            sb_buf_printf(&ev, "%s%s", k ? "\n" : "", line);
+            free(line);
+        }
+        const struct sb_exception *x = res->exception ? res->exception : res->expired_exception;
+        const char *cells[] = {res->id, res->control->id, res->control->domain, res->feature->name, res->resource_id,
+                               res->resource_name, res->resource_type, res->subscription_id, res->resource_group,
+                               sb_status_id(res->status), sb_severity_id(res->severity), res->summary, ev.data,
+                               res->remediation, x ? sb_exception_kind_id(x->kind) : NULL, x ? x->entry_id : NULL,
+                               x ? x->expires : NULL, x ? (res->exception ? "applied" : "expired") : NULL};
+        for (size_t c = 0; c < ncols; c++)
+            field(&b, cells[c], c + 1 == ncols);
+        sb_buf_free(&ev);
+    }
+    FILE *f = fopen(out_path, "wb");
+    int rc = 0;
+    if (!f || fwrite(b.data, 1, b.len, f) != b.len)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot write", out_path);
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed", out_path);
+    sb_buf_free(&b);
+    return rc;
+}

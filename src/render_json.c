@@ -1,0 +1,213 @@
+/* report.json: the stable contract other tools read (extend it, never break it). */
+#include "render.h"
+#include "report_json.h"
+
+#include "err.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *exception_json(const struct sb_exception *x, const char *state)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "entry_id", x->entry_id);
+    add_str(o, "kind", sb_exception_kind_id(x->kind));
+    add_str(o, "justification", x->justification);
+    add_str(o, "approver", x->approver);
+    add_str(o, "ticket", x->ticket);
+    add_str(o, "expires", x->expires);
+    add_str(o, "state", state);
+    return o;
+}
+
+static cJSON *counts_json(const size_t counts[SB_STATUS_COUNT], size_t excepted)
+{
+    cJSON *o = cJSON_CreateObject();
+    size_t total = 0;
+    for (int s = 0; s < SB_STATUS_COUNT; s++) {
+        cJSON_AddNumberToObject(o, sb_status_id((enum sb_status)s), (double)counts[s]);
+        total += counts[s];
+    }
+    cJSON_AddNumberToObject(o, "excepted", (double)excepted);
+    cJSON_AddNumberToObject(o, "total", (double)total);
+    return o;
+}
+
+static cJSON *result_json(const struct sb_result *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "id", res->id);
+    add_str(o, "control", res->control->id);
+    add_str(o, "control_title", res->control->title);
+    add_str(o, "domain", res->control->domain);
+    add_str(o, "feature", res->feature->name);
+    add_str(o, "resource_id", res->resource_id);
+    add_str(o, "resource_name", res->resource_name);
+    add_str(o, "resource_type", res->resource_type);
+    add_str(o, "subscription_id", res->subscription_id);
+    add_str(o, "resource_group", res->resource_group);
+    add_str(o, "status", sb_status_id(res->status));
+    add_str(o, "severity", sb_severity_id(res->severity));
+    add_str(o, "summary", res->summary);
+    add_str(o, "remediation", res->remediation);
+    cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
+    for (size_t i = 0; i < res->nevidence; i++) {
+        cJSON *e = cJSON_CreateObject();
+        add_str(e, "resource_id", res->evidence[i].resource_id);
+        add_str(e, "path", res->evidence[i].path);
+        add_str(e, "value", res->evidence[i].value);
+        add_str(e, "expected", res->evidence[i].expected);
+        cJSON_AddItemToArray(ev, e);
+    }
+    if (res->exception)
+        cJSON_AddItemToObject(o, "exception", exception_json(res->exception, "applied"));
+    if (res->expired_exception)
+        cJSON_AddItemToObject(o, "expired_exception", exception_json(res->expired_exception, "expired"));
+    return o;
+}
+
+cJSON *report_to_json(const struct sb_report *r)
+{
+    const struct sb_baseline *b = r->baseline;
+    cJSON *root = cJSON_CreateObject();
+    add_str(root, "schema", "mcsb-audit-report/1");
+    cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+    add_str(tool, "name", r->tool_name);
+    add_str(tool, "version", r->tool_version);
+    cJSON *bl = cJSON_AddObjectToObject(root, "baseline");
+    add_str(bl, "id", b->id);
+    add_str(bl, "title", b->title);
+    add_str(bl, "service", b->service);
+    add_str(bl, "mcsb_version", b->mcsb_version);
+    add_str(bl, "source", b->source);
+    add_str(bl, "sha256", b->sha256);
+    add_str(root, "generated", r->generated);
+    add_str(root, "organisation", r->organisation);
+    add_str(root, "classification", r->classification);
+    cJSON *col = cJSON_AddObjectToObject(root, "collection");
+    add_str(col, "started", r->collection_started);
+    add_str(col, "finished", r->collection_finished);
+    add_str(col, "cloud", r->cloud);
+
+    cJSON *scope = cJSON_AddObjectToObject(root, "scope");
+    cJSON *tenants = cJSON_AddArrayToObject(scope, "tenants");
+    for (size_t i = 0; i < r->scope.ntenants; i++)
+        cJSON_AddItemToArray(tenants, cJSON_CreateString(r->scope.tenants[i]));
+    cJSON *subs = cJSON_AddArrayToObject(scope, "subscriptions");
+    for (size_t i = 0; i < r->scope.nsubscriptions; i++) {
+        cJSON *s = cJSON_CreateObject();
+        add_str(s, "id", r->scope.subscriptions[i].id);
+        add_str(s, "name", r->scope.subscriptions[i].name);
+        cJSON_AddItemToArray(subs, s);
+    }
+    cJSON_AddNumberToObject(scope, "resources", (double)r->scope.nresources);
+    cJSON *types = cJSON_AddObjectToObject(scope, "resources_by_type");
+    for (size_t i = 0; i < r->scope.ntypes; i++)
+        cJSON_AddNumberToObject(types, r->scope.types[i].type, (double)r->scope.types[i].count);
+
+    cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
+    for (size_t i = 0; i < r->ninputs; i++) {
+        cJSON *in = cJSON_CreateObject();
+        add_str(in, "role", r->inputs[i].role);
+        add_str(in, "name", r->inputs[i].name);
+        add_str(in, "kind", r->inputs[i].kind);
+        cJSON_AddNumberToObject(in, "size", (double)r->inputs[i].size);
+        add_str(in, "sha256", r->inputs[i].sha256);
+        cJSON_AddItemToArray(inputs, in);
+    }
+    cJSON_AddItemToObject(root, "counts", counts_json(r->counts, r->excepted));
+    struct sb_domain_counts *dc;
+    size_t nd = report_domain_counts(r, &dc);
+    cJSON *bydom = cJSON_AddArrayToObject(root, "counts_by_domain");
+    for (size_t i = 0; i < nd; i++) {
+        cJSON *d = counts_json(dc[i].counts, dc[i].excepted);
+        cJSON_AddItemToObject(d, "domain", cJSON_CreateString(dc[i].domain));
+        cJSON_AddItemToArray(bydom, d);
+    }
+    free(dc);
+
+    cJSON *results = cJSON_AddArrayToObject(root, "results");
+    for (size_t i = 0; i < r->nresults; i++)
+        cJSON_AddItemToArray(results, result_json(&r->results[i]));
+
+    cJSON *exc = cJSON_AddArrayToObject(root, "exceptions");
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const struct sb_exception *x = &r->exceptions[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "entry_id", x->entry_id);
+        add_str(o, "kind", sb_exception_kind_id(x->kind));
+        add_str(o, "finding_id", x->finding_id);
+        add_str(o, "control", x->control);
+        add_str(o, "feature", x->feature);
+        add_str(o, "resource_pattern", x->resource_pattern);
+        add_str(o, "justification", x->justification);
+        add_str(o, "approver", x->approver);
+        add_str(o, "ticket", x->ticket);
+        add_str(o, "expires", x->expires);
+        cJSON_AddBoolToObject(o, "expired", x->expired);
+        cJSON_AddNumberToObject(o, "matched", (double)x->matched);
+        cJSON_AddItemToArray(exc, o);
+    }
+    cJSON *gaps = cJSON_AddArrayToObject(root, "gaps");
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const struct sb_gap *g = &r->gaps[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "scope", g->scope);
+        add_str(o, "collection", g->collection);
+        add_str(o, "request", g->request);
+        cJSON_AddNumberToObject(o, "http_status", g->http_status);
+        add_str(o, "error_code", g->error_code);
+        add_str(o, "message", g->message);
+        cJSON_AddItemToArray(gaps, o);
+    }
+    if (r->changes) {
+        const struct sb_changes *c = r->changes;
+        cJSON *ch = cJSON_AddObjectToObject(root, "changes");
+        add_str(ch, "previous", c->previous_name);
+        add_str(ch, "previous_sha256", c->previous_sha256);
+        add_str(ch, "previous_generated", c->previous_generated);
+        cJSON *items = cJSON_AddArrayToObject(ch, "items");
+        for (size_t i = 0; i < c->n; i++) {
+            const struct sb_change *x = &c->items[i];
+            cJSON *o = cJSON_CreateObject();
+            add_str(o, "kind", sb_change_kind_id(x->kind));
+            add_str(o, "finding_id", x->finding_id);
+            add_str(o, "control", x->control);
+            add_str(o, "feature", x->feature);
+            add_str(o, "resource_id", x->resource_id);
+            add_str(o, "path", x->path);
+            add_str(o, "old", x->old_value);
+            add_str(o, "new", x->new_value);
+            cJSON_AddItemToArray(items, o);
+        }
+    }
+    return root;
+}
+
+int render_json(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
+{
+    (void)o;
+    cJSON *root = report_to_json(r);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing JSON", out_path);
+    FILE *f = fopen(out_path, "wb");
+    int rc = 0;
+    if (!f || fputs(text, f) == EOF || fputc('\n', f) == EOF)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot write", out_path);
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed", out_path);
+    cJSON_free(text);
+    return rc;
+}
