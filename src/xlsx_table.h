@@ -1,0 +1,43 @@
+/**
+ * @file xlsx_table.h
+ * @brief A data sheet of the auditor workbook: a header row, then one row per item, continued on
+ * "Name (2)", "Name (3)"... when a sheet is full. Each part gets the bold tinted header, a frozen
+ * header row, an autofilter over its rows, column widths, and the optional status colouring and
+ * auditor drop-down. Rows are written strictly in order (constant_memory safe).
+ */
+#ifndef SB_XLSX_TABLE_H
+#define SB_XLSX_TABLE_H
+
+#include "xlsx_book.h"
+
+struct xlsx_col {
+    const char *header;
+    double width;       /**< in characters */
+    enum xlsx_fmt fmt;  /**< for text cells of the column */
+};
+
+struct xlsx_table {
+    struct xlsx_book *b;
+    const char *name;
+    const struct xlsx_col *cols;
+    size_t ncols;
+    int status_col;        /**< column holding status words to colour, or -1 */
+    int list_col;          /**< column given the auditor drop-down, or -1 */
+    lxw_worksheet *ws;     /**< the current part */
+    unsigned part;         /**< 1-based */
+    size_t rows;           /**< data rows on the current part */
+    size_t total;          /**< data rows over all parts */
+};
+
+/** Start the first part. status_col / list_col: -1 for none. */
+void xlsx_table_open(struct xlsx_table *t, struct xlsx_book *b, const char *name,
+                     const struct xlsx_col *cols, size_t ncols, int status_col, int list_col);
+/** Begin the next data row (opening a new part when the current one is full). */
+void xlsx_table_row(struct xlsx_table *t);
+void xlsx_table_str(struct xlsx_table *t, lxw_col_t col, const char *s);
+void xlsx_table_num(struct xlsx_table *t, lxw_col_t col, double v);
+void xlsx_table_date(struct xlsx_table *t, lxw_col_t col, const char *s);
+/** Finish the current part (filters, validation, colouring). */
+void xlsx_table_close(struct xlsx_table *t);
+
+#endif

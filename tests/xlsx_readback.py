@@ -1,0 +1,224 @@
+"""Read an mcsb-audit workbook back with openpyxl and compare it with the matching report.json.
+
+usage: /usr/bin/python3 xlsx_readback.py BOOK.xlsx REPORT.json [--max-rows N]
+
+Checks every XML part parses, the sheet names and order, the header row, frozen pane and
+autofilter of each data sheet, one Findings row per result (in order) and one Evidence row per
+evidence item, the auditor drop-down, the status colouring and the Summary counts.
+Exits 0 when all hold, 1 with one line per problem otherwise.
+"""
+import datetime
+import json
+import re
+import sys
+import zipfile
+import xml.dom.minidom
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+MARKER = "\u2026 [truncated]"
+LABEL = {"pass": "Pass", "fail": "Fail", "manual": "Manual", "not_applicable": "N/A",
+         "not_assessed": "Not assessed"}
+ORDER = ["fail", "not_assessed", "manual", "pass", "not_applicable"]
+
+HEADERS = {
+    "Security Profile": ["Attribute", "Value"],
+    "Responsibility Matrix": ["Control", "Control title", "Domain", "Feature", "Supported",
+                              "Enabled by default", "Responsibility", "Outcome", "Results",
+                              "Fail", "Not assessed", "Manual", "Pass", "N/A", "Excepted"],
+    "Findings": ["Status", "Control", "Domain", "Feature", "Subscription", "Resource group",
+                 "Resource name", "Resource type", "Resource id", "Severity", "Finding id", "Summary",
+                 "Evidence", "Remediation", "Exception kind", "Exception justification",
+                 "Exception expiry", "Auditor conclusion", "Auditor comment"],
+    "Evidence": ["Finding id", "Control", "Feature", "Resource id", "Path", "Observed value", "Expected"],
+    "Exceptions": ["Entry id", "Kind", "Finding id", "Control", "Feature", "Resource pattern",
+                   "Justification", "Approver", "Ticket", "Expires", "State", "Matched results"],
+    "Collection Gaps": ["Kind", "Scope / resource", "Collection", "Request", "HTTP status",
+                        "Error code", "Message / summary", "Finding id", "Control", "Feature"],
+    "Policy Definitions": ["Control", "Feature", "Policy name", "Description", "Effects", "Version",
+                           "Definition id"],
+    "Changes": ["Change", "Finding id", "Control", "Feature", "Resource id", "Path", "Old value",
+                "New value"],
+}
+
+problems = []
+
+
+def problem(msg):
+    problems.append(msg)
+
+
+def same(cell, expected):
+    """A cell equals the expected text, allowing for a marked truncation and blank for empty."""
+    if expected in (None, ""):
+        return cell in (None, "")
+    if isinstance(cell, str) and cell.endswith(MARKER):
+        return expected.startswith(cell[: -len(MARKER)])
+    return cell == expected
+
+
+def parts_of(names, base):
+    pat = re.compile(r"^%s \((\d+)\)$" % re.escape(base))
+    found = [n for n in names if n == base or pat.match(n)]
+    want = [base] + ["%s (%d)" % (base, i) for i in range(2, len(found) + 1)]
+    if found != want:
+        problem("%s parts are %s, expected %s" % (base, found, want))
+    return found
+
+
+def check_xml(path):
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        for name in names:
+            if name.endswith(".xml") or name.endswith(".rels"):
+                try:
+                    xml.dom.minidom.parseString(z.read(name))
+                except Exception as exc:  # noqa: BLE001 - any parse failure is the finding
+                    problem("%s: not well-formed XML: %s" % (name, exc))
+    return names
+
+
+def check_data_sheet(ws, header, max_rows):
+    got = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
+    if got[: len(header)] != header or any(v is not None for v in got[len(header):]):
+        problem("%s: header is %s" % (ws.title, got))
+    if ws.freeze_panes != "A2":
+        problem("%s: frozen pane is %s, expected A2" % (ws.title, ws.freeze_panes))
+    rows = ws.max_row - 1
+    want = "A1:%s%d" % (get_column_letter(len(header)), rows + 1)
+    if ws.auto_filter.ref != want:
+        problem("%s: autofilter %s, expected %s" % (ws.title, ws.auto_filter.ref, want))
+    if max_rows and rows > max_rows:
+        problem("%s: %d rows, limit %d" % (ws.title, rows, max_rows))
+    return [r for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def col_range(col, nrows):
+    """Rows 2..nrows+1 of a column as Excel writes it (a single cell has no colon)."""
+    return "%s2" % col if nrows == 1 else "%s2:%s%d" % (col, col, nrows + 1)
+
+
+def check_status_colours(ws, col_letter, nrows):
+    if not nrows:
+        return
+    rules = {}
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if rule.type == "cellIs" and rule.operator == "equal":
+                rules[rule.formula[0]] = str(cf.sqref)
+    want = col_range(col_letter, nrows)
+    for st in ORDER:
+        key = '"%s"' % LABEL[st]
+        if rules.get(key) != want:
+            problem("%s: status colour for %s covers %s, expected %s" % (ws.title, key, rules.get(key), want))
+
+
+def check_dropdown(ws, nrows):
+    if not nrows:
+        return
+    want = col_range("R", nrows)
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "list" and str(dv.sqref) == want:
+            if dv.formula1 != '"Agree,Disagree,Needs evidence"':
+                problem("%s: drop-down values %s" % (ws.title, dv.formula1))
+            return
+    problem("%s: no auditor drop-down on %s" % (ws.title, want))
+
+
+def check_summary(ws, results):
+    rows = list(ws.iter_rows(values_only=True))
+    labels = {r[0]: r for r in rows if r and r[0] is not None}
+    gen = labels.get("Generated")
+    if not gen or not isinstance(gen[1], datetime.datetime):
+        problem("Summary: Generated is not a date cell: %r" % (gen,))
+    for i, r in enumerate(rows):
+        if r[0] == "Results by status":
+            counts = {r2[0]: r2[1] for r2 in rows[i + 2: i + 2 + len(ORDER)]}
+            for st in ORDER:
+                want = sum(1 for x in results if x["status"] == st)
+                if counts.get(LABEL[st]) != want:
+                    problem("Summary: %s count %r, expected %d" % (LABEL[st], counts.get(LABEL[st]), want))
+            break
+    else:
+        problem("Summary: no 'Results by status' section")
+
+
+def main(argv):
+    max_rows = 0
+    args = list(argv[1:])
+    if "--max-rows" in args:
+        i = args.index("--max-rows")
+        max_rows = int(args[i + 1])
+        del args[i: i + 2]
+    if len(args) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    book, report_path = args
+    with open(report_path, encoding="utf-8") as f:
+        report = json.load(f)
+    results = report["results"]
+
+    parts = check_xml(book)
+    if results and "xl/charts/chart1.xml" not in parts:
+        problem("Summary: no domain chart part")
+    wb = openpyxl.load_workbook(book)
+    names = wb.sheetnames
+    findings = parts_of(names, "Findings")
+    evidence = parts_of(names, "Evidence")
+    want = (["Summary", "Security Profile", "Responsibility Matrix"] + findings + evidence
+            + ["Exceptions", "Collection Gaps", "Policy Definitions"]
+            + (["Changes"] if report.get("changes") is not None else []))
+    if names != want:
+        problem("sheets are %s, expected %s" % (names, want))
+
+    for name in names:
+        base = re.sub(r" \(\d+\)$", "", name)
+        if base in HEADERS:
+            check_data_sheet(wb[name], HEADERS[base], max_rows)
+    check_summary(wb["Summary"], results)
+
+    frows = []
+    for name in findings:
+        ws = wb[name]
+        part = [r for r in ws.iter_rows(min_row=2, values_only=True)]
+        check_status_colours(ws, "A", len(part))
+        check_dropdown(ws, len(part))
+        frows += part
+    if len(frows) != len(results):
+        problem("Findings: %d rows for %d results" % (len(frows), len(results)))
+    for i, (row, res) in enumerate(zip(frows, results)):
+        expect = {0: LABEL[res["status"]], 1: res["control"], 3: res["feature"], 8: res.get("resource_id"),
+                  10: res["id"], 17: None, 18: None}
+        for col, value in expect.items():
+            if not same(row[col], value):
+                problem("Findings row %d col %s: %r, expected %r" % (i + 2, HEADERS["Findings"][col], row[col], value))
+        ev_text = "\n".join("%s = %s" % (e.get("path") or "", e.get("value") if e.get("value") is not None
+                                         else "(absent)") for e in res.get("evidence", []))
+        if not same(row[12], ev_text):
+            problem("Findings row %d Evidence: %r, expected %r" % (i + 2, row[12], ev_text))
+
+    erows = []
+    for name in evidence:
+        erows += [r for r in wb[name].iter_rows(min_row=2, values_only=True)]
+    want_ev = [(res, e) for res in results for e in res.get("evidence", [])]
+    if len(erows) != len(want_ev):
+        problem("Evidence: %d rows for %d evidence items" % (len(erows), len(want_ev)))
+    for i, (row, (res, e)) in enumerate(zip(erows, want_ev)):
+        value = e.get("value") if e.get("value") is not None else "(absent)"
+        expect = [res["id"], res["control"], res["feature"], e.get("resource_id") or res.get("resource_id"),
+                  e.get("path"), value, e.get("expected")]
+        for col, v in enumerate(expect):
+            if not same(row[col], v):
+                problem("Evidence row %d col %s: %r, expected %r" % (i + 2, HEADERS["Evidence"][col], row[col], v))
+
+    matrix = wb["Responsibility Matrix"]
+    check_status_colours(matrix, "H", matrix.max_row - 1)
+
+    for p in problems[:50]:
+        print("xlsx_readback: " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
