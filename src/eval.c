@@ -210,7 +210,18 @@ size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_o
                 res = &c->out->items[k];
         free(fid);
         if (!res) {
-            res = ev_result(c, f, scope_id, NULL, NULL);
+            char *sub = NULL;
+            sb_id_parts(scope_id, &sub, NULL, NULL);
+            const char *sub_name = NULL;
+            for (size_t k = 0; sub && k < st->nsubscriptions; k++)
+                if (sb_ieq(st->subscriptions[k].id, sub))
+                    sub_name = st->subscriptions[k].name;
+            char *display = scope_id ? sb_xasprintf("subscription %s", sub_name ? sub_name : (sub ? sub : scope_id))
+                                     : sb_xstrdup("(whole scope)");
+            res = ev_result(c, f, scope_id, sub && scope_id && !strchr(scope_id + 15, '/') ? "Microsoft.Resources/subscriptions"
+                                                                                          : NULL, display);
+            free(display);
+            free(sub);
             ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
                    "Part of the estate could not be collected (%s): resources there are not assessed",
                    scope_id ? scope_id : "whole scope");

@@ -19,6 +19,7 @@ struct log_kind {
     const char *const *categories;
     size_t ncategories;
     const char *what;
+    const char *noun;
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -62,12 +63,12 @@ static const char *destination_of(const cJSON *setting, const char **path)
     return NULL;
 }
 
-static void remedy(struct sb_result *res, const char *type, const struct log_kind *k)
+static void remedy(struct sb_result *res, const struct log_kind *k)
 {
     ev_remedy(res,
               "Create a diagnostic setting on the %s that sends %s (or the allLogs category group) to a Log Analytics "
               "workspace, storage account or event hub; Azure Policy can deploy it at scale.",
-              type, k->what);
+              k->noun, k->what);
 }
 
 static void judge(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *r, const char *type,
@@ -95,11 +96,11 @@ static void judge(struct eval_ctx *c, const struct sb_feature *f, const struct s
     if (r->ndiagnostic_settings > 0) {
         ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM,
                "%zu diagnostic setting(s), but none sends the resource logs to a destination", r->ndiagnostic_settings);
-        remedy(res, type, k);
+        remedy(res, k);
     } else if (r->collected & SB_COLLECTED_DIAGNOSTIC_SETTINGS) {
         ev_evidence(res, r->id, "providers/Microsoft.Insights/diagnosticSettings", "[] (collected: none exist)", expected);
         ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM, "No diagnostic setting exists: resource logs are not collected");
-        remedy(res, type, k);
+        remedy(res, k);
     } else {
         bool gap = false;
         for (size_t i = 0; i < r->ngaps; i++) {
@@ -121,10 +122,10 @@ static void judge(struct eval_ctx *c, const struct sb_feature *f, const struct s
 
 int rule_lt4_resource_logs(struct eval_ctx *c, const struct sb_feature *f)
 {
-    static const struct log_kind circuit = {circuit_categories, 1, "PeeringRouteLog"};
+    static const struct log_kind circuit = {circuit_categories, 1, "PeeringRouteLog", "circuit"};
     static const struct log_kind gateway = {gateway_categories, 5,
                                             "GatewayDiagnosticLog, RouteDiagnosticLog, TunnelDiagnosticLog, "
-                                            "IKEDiagnosticLog, P2SDiagnosticLog"};
+                                            "IKEDiagnosticLog, P2SDiagnosticLog", "gateway"};
     size_t before = c->out->n;
     const struct sb_resource **rs;
     size_t n = state_list_type(c->state, "microsoft.network/expressroutecircuits", &rs);

@@ -48,7 +48,7 @@ int render_md(const struct sb_report *r, const struct sb_render_opts *o, const c
 {
     (void)o;
     struct sb_buf b = {0};
-    sb_buf_printf(&b, "# %s assessment%s%s\n\n", r->baseline->title, r->organisation ? " — " : "",
+    sb_buf_printf(&b, "# %s security baseline assessment%s%s\n\n", r->baseline->service, r->organisation ? " — " : "",
                   r->organisation ? r->organisation : "");
     if (r->classification)
         sb_buf_printf(&b, "**%s**\n\n", r->classification);

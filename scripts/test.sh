@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what is missing, build, and run the whole test suite twice: a normal build, then ASan+UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+sb_install_deps
+
+export LC_ALL=C
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== normal build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== sanitizer build (ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
