@@ -1,0 +1,265 @@
+/* The back of the PDF report: exceptions, collection gaps, changes, method appendix. */
+#include "pdf_doc.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EM_DASH "\xe2\x80\x94"
+#define ARROW "\xe2\x86\x92"
+
+void pdf_doc_exceptions(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    pdf_doc_section(d, "Exceptions and attestations");
+    if (!r->nexceptions) {
+        pdf_doc_para(d, "No exception or attestation was recorded for this assessment.");
+        return;
+    }
+    pdf_doc_para(d, "Entries of the exceptions file. An exception never changes a verdict: it is shown beside "
+                    "the result it matches. An expired entry is not applied.");
+    static const double cols[6] = {0.14, 0.20, 0.30, 0.16, 0.12, 0.08};
+    struct pdf_cell hdr[6] = {pdf_doc_hcell("Entry"), pdf_doc_hcell("Applies to"), pdf_doc_hcell("Justification"),
+                              pdf_doc_hcell("Approver / ticket"), pdf_doc_hcell("Expires"), pdf_doc_hcell("Matched")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 6, cols, hdr);
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const struct sb_exception *x = &r->exceptions[i];
+        char *match = x->finding_id ? sb_xasprintf("finding %s", x->finding_id)
+                                    : sb_xasprintf("%s \xc2\xb7 %s\nresources: %s", x->control ? x->control : "any control",
+                                                   x->feature ? x->feature : "any feature",
+                                                   x->resource_pattern ? x->resource_pattern : "any");
+        char *who = sb_xasprintf("%s%s%s", x->approver ? x->approver : "", x->approver && x->ticket ? "\n" : "",
+                                 x->ticket ? x->ticket : "");
+        char matched[24];
+        snprintf(matched, sizeof matched, "%zu", x->matched);
+        struct pdf_cell row[6] = {pdf_doc_cell(PDF_FONT_MONO, x->entry_id), pdf_doc_cell(PDF_FONT_MONO, match),
+                                  pdf_doc_cell(PDF_FONT_SANS, x->justification), pdf_doc_cell(PDF_FONT_SANS, who),
+                                  pdf_doc_cell(PDF_FONT_SANS, x->expires), pdf_doc_cell(PDF_FONT_SANS, matched)};
+        pdf_cell_add(&row[0], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, sb_exception_kind_label(x->kind));
+        if (x->expired) {
+            row[4].fill = sb_status_fill_rgb(SB_STATUS_FAIL);
+            pdf_cell_add(&row[4], PDF_FONT_BOLD, PDF_SZ_SMALL, sb_status_text_rgb(SB_STATUS_FAIL),
+                         "EXPIRED " EM_DASH " not applied");
+        }
+        pdf_table_row(&d->lay, &t, row, 6);
+        free(match);
+        free(who);
+    }
+}
+
+static void gaps_table(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    pdf_doc_h3(d, "Collection gaps");
+    if (!r->ngaps) {
+        pdf_doc_para(d, "No collection gap was recorded: every request of the collection succeeded, or the "
+                        "inputs were not snapshots.");
+        return;
+    }
+    static const double cols[5] = {0.24, 0.13, 0.28, 0.12, 0.23};
+    struct pdf_cell hdr[5] = {pdf_doc_hcell("Scope"), pdf_doc_hcell("Collection"), pdf_doc_hcell("Request"),
+                              pdf_doc_hcell("Status"), pdf_doc_hcell("Message")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 5, cols, hdr);
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const struct sb_gap *g = &r->gaps[i];
+        char *status = g->http_status ? sb_xasprintf("HTTP %d%s%s", g->http_status, g->error_code ? "\n" : "",
+                                                     g->error_code ? g->error_code : "")
+                                      : sb_xasprintf("no HTTP status%s%s", g->error_code ? "\n" : "",
+                                                     g->error_code ? g->error_code : "");
+        struct pdf_cell row[5] = {pdf_doc_cell(PDF_FONT_MONO, g->scope), pdf_doc_cell(PDF_FONT_SANS, g->collection),
+                                  pdf_doc_cell(PDF_FONT_MONO, g->request), pdf_doc_cell(PDF_FONT_SANS, status),
+                                  pdf_doc_cell(PDF_FONT_SANS, g->message)};
+        pdf_table_row(&d->lay, &t, row, 5);
+        free(status);
+    }
+}
+
+static void not_assessed_table(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    pdf_doc_h3(d, "Not-assessed results");
+    if (!r->counts[SB_STATUS_NOT_ASSESSED]) {
+        pdf_doc_para(d, "Every result could be assessed.");
+        return;
+    }
+    static const double cols[3] = {0.24, 0.30, 0.46};
+    struct pdf_cell hdr[3] = {pdf_doc_hcell("Control \xc2\xb7 feature"), pdf_doc_hcell("Resource"),
+                              pdf_doc_hcell("What could not be checked, and why")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 3, cols, hdr);
+    for (size_t i = 0; i < r->nresults; i++) {
+        const struct sb_result *res = &r->results[i];
+        if (res->status != SB_STATUS_NOT_ASSESSED)
+            continue;
+        char *cf = sb_xasprintf("%s \xc2\xb7 %s", res->control->id, res->feature->name);
+        struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_SANS, cf), pdf_doc_cell(PDF_FONT_MONO, res->resource_id),
+                                  pdf_doc_cell(PDF_FONT_SANS, res->summary)};
+        if (!res->resource_id)
+            row[1] = pdf_doc_cell(PDF_FONT_SANS, "(no resource)");
+        pdf_cell_add(&row[2], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, res->remediation);
+        pdf_table_row(&d->lay, &t, row, 3);
+        free(cf);
+    }
+}
+
+void pdf_doc_gaps(struct pdf_doc *d)
+{
+    pdf_doc_section(d, "Collection gaps and not-assessed results");
+    pdf_doc_para(d, "What the collection could not read, and the results that could therefore not be checked. "
+                    "A not-assessed result is neither a pass nor a fail.");
+    gaps_table(d);
+    pdf_lay_space(&d->lay, 6);
+    not_assessed_table(d);
+}
+
+void pdf_doc_changes(struct pdf_doc *d)
+{
+    const struct sb_changes *c = d->r->changes;
+    if (!c)
+        return;
+    pdf_doc_section(d, "Changes since the previous assessment");
+    char *intro = sb_xasprintf("Compared with %s (generated %s, SHA-256 %s): %zu change%s.",
+                               c->previous_name ? c->previous_name : "the previous report",
+                               c->previous_generated ? c->previous_generated : "at an unrecorded time",
+                               c->previous_sha256 ? c->previous_sha256 : "not recorded", c->n, c->n == 1 ? "" : "s");
+    pdf_doc_para(d, intro);
+    free(intro);
+    static const double cols[3] = {0.42, 0.28, 0.30};
+    for (int k = 0; k < SB_CHANGE_KIND_COUNT; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->n; i++)
+            n += c->items[i].kind == (enum sb_change_kind)k;
+        if (!n)
+            continue;
+        char *h = sb_xasprintf("%s (%zu)", sb_change_kind_label((enum sb_change_kind)k), n);
+        pdf_doc_h3(d, h);
+        free(h);
+        struct pdf_cell hdr[3] = {pdf_doc_hcell("Finding / resource"), pdf_doc_hcell("Control \xc2\xb7 feature / path"),
+                                  pdf_doc_hcell("Old " ARROW " new")};
+        struct pdf_table t = {.zebra = true};
+        pdf_table_begin(&d->lay, &t, 3, cols, hdr);
+        for (size_t i = 0; i < c->n; i++) {
+            const struct sb_change *x = &c->items[i];
+            if (x->kind != (enum sb_change_kind)k)
+                continue;
+            char *where = sb_xasprintf("%s%s%s", x->control ? x->control : "", x->control && x->feature ? " \xc2\xb7 " : "",
+                                       x->feature ? x->feature : "");
+            char *delta = sb_xasprintf("%s " ARROW " %s", x->old_value ? x->old_value : "(none)",
+                                       x->new_value ? x->new_value : "(none)");
+            struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_MONO, x->finding_id), pdf_doc_cell(PDF_FONT_SANS, where),
+                                      pdf_doc_cell(PDF_FONT_SANS, delta)};
+            pdf_cell_add(&row[0], PDF_FONT_MONO, 6.0, PDF_RGB_MUTED, x->resource_id);
+            pdf_cell_add(&row[1], PDF_FONT_MONO, 6.0, PDF_RGB_MUTED, x->path);
+            pdf_table_row(&d->lay, &t, row, 3);
+            free(where);
+            free(delta);
+        }
+    }
+}
+
+/* What each evaluator rule reads and when it passes (the rules of eval_rule_*.c, in words). */
+static const struct {
+    const char *rule;
+    const char *reads;
+    const char *passes;
+} rule_text[] = {
+    {"ns1_vnet_integration",
+     "Each ExpressRoute virtual network gateway (virtualNetworkGateways, gateway type ExpressRoute) and each "
+     "Virtual WAN ExpressRoute gateway (expressRouteGateways): the subnet of its IP configuration, or its virtual hub.",
+     "The gateway is deployed in a virtual network's GatewaySubnet, or in a virtual hub."},
+    {"ns1_nsg_support",
+     "The subnets of every virtual network hosting an ExpressRoute gateway, and of virtual networks peered with it "
+     "that use its gateway (useRemoteGateways): their network security group and route table.",
+     "GatewaySubnet passes only with no NSG and no user route for 0.0.0.0/0; every other subnet needs an NSG. "
+     "AzureFirewallSubnet, AzureFirewallManagementSubnet and RouteServerSubnet are not applicable."},
+    {"im8_key_vault",
+     "Each ExpressRoute Direct port (expressRoutePorts): the MACsec CKN and CAK secret identifiers of every link, "
+     "and the port's managed identity.",
+     "Every link has CKN and CAK secret identifiers that are Key Vault secret URIs, and the port has a managed identity."},
+    {"dp3_transit_encryption",
+     "The MACsec cipher and SCI setting of every ExpressRoute Direct link, and IPsec connections over the private peering.",
+     "Not supported by the service according to the baseline: reported N/A; the evidence lists what is configured."},
+    {"lt4_resource_logs",
+     "The diagnostic settings of each ExpressRoute circuit and ExpressRoute gateway.",
+     "A diagnostic setting with a destination enables its logs: for circuits PeeringRouteLog or allLogs, for gateways "
+     "their log categories or allLogs. Diagnostic settings that were not collected make the result not assessed."},
+    {"br1_native_backup",
+     "Each virtual network hosting an ExpressRoute gateway: its VPN gateways and their connections.",
+     "A route-based VPN gateway has an IPsec connection that does not ride the ExpressRoute private peering; "
+     "otherwise the result is manual (a person attests the backup path)."},
+};
+
+static void rules_table(struct pdf_doc *d)
+{
+    const struct sb_baseline *b = d->r->baseline;
+    static const double cols[3] = {0.24, 0.40, 0.36};
+    struct pdf_cell hdr[3] = {pdf_doc_hcell("Control \xc2\xb7 feature (rule)"), pdf_doc_hcell("What it reads"),
+                              pdf_doc_hcell("Passes when")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 3, cols, hdr);
+    for (size_t c = 0; c < b->ncontrols; c++)
+        for (size_t i = 0; i < b->controls[c].nfeatures; i++) {
+            const struct sb_feature *f = &b->controls[c].features[i];
+            if (sb_empty(f->rule))
+                continue;
+            const char *reads = "See the tool documentation for this rule.", *passes = "";
+            for (size_t k = 0; k < sizeof rule_text / sizeof rule_text[0]; k++)
+                if (strcmp(rule_text[k].rule, f->rule) == 0) {
+                    reads = rule_text[k].reads;
+                    passes = rule_text[k].passes;
+                }
+            char *cf = sb_xasprintf("%s \xc2\xb7 %s", b->controls[c].id, f->name);
+            struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_SANS, cf), pdf_doc_cell(PDF_FONT_SANS, reads),
+                                      pdf_doc_cell(PDF_FONT_SANS, passes)};
+            pdf_cell_add(&row[0], PDF_FONT_MONO, 6.5, PDF_RGB_MUTED, f->rule);
+            pdf_table_row(&d->lay, &t, row, 3);
+            free(cf);
+        }
+}
+
+static char *rerun_command(const struct sb_report *r)
+{
+    static const struct {
+        const char *role, *option;
+    } opts[] = {{"input", "--input"}, {"baseline", "--baseline"}, {"exceptions", "--exceptions"},
+                {"previous", "--previous"}};
+    struct sb_buf b = {0};
+    sb_buf_puts(&b, "mcsb-audit report");
+    for (size_t i = 0; i < r->ninputs; i++)
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+            if (r->inputs[i].role && strcmp(r->inputs[i].role, opts[k].role) == 0)
+                sb_buf_printf(&b, " %s %s", opts[k].option, r->inputs[i].name);
+    sb_buf_puts(&b, " --format pdf --out-dir DIR");
+    return sb_buf_take(&b);
+}
+
+void pdf_doc_method(struct pdf_doc *d)
+{
+    pdf_doc_section(d, "Method");
+    pdf_doc_para(d, "Each feature of the baseline is evaluated against the collected resource state. Features "
+                    "with an evaluation rule are checked per resource as below; a supported feature without a rule "
+                    "is reported Manual (a person must attest it) and an unsupported one N/A. Evidence is what was "
+                    "read: the resource, the property path, the observed value and the expected value. Secret values "
+                    "are never read or shown.");
+    pdf_doc_h3(d, "Evaluation rules");
+    rules_table(d);
+    pdf_lay_space(&d->lay, 6);
+    pdf_doc_h3(d, "Input files");
+    pdf_doc_inputs_table(d);
+    pdf_lay_space(&d->lay, 6);
+    pdf_doc_h3(d, "Reproducing this report");
+    pdf_doc_para(d, "The same inputs and baseline give the same report, byte for byte, when the generation time "
+                    "is fixed (SOURCE_DATE_EPOCH). To re-run the assessment:");
+    char *cmd = rerun_command(d->r);
+    pdf_doc_text(d, PDF_FONT_MONO, PDF_SZ_SMALL + 0.5, PDF_RGB_TEXT, cmd);
+    free(cmd);
+    pdf_lay_space(&d->lay, 4);
+    char *gen = sb_xasprintf("This report was generated at %s (SOURCE_DATE_EPOCH=%lld).", d->r->generated,
+                             (long long)d->r->generated_at);
+    pdf_doc_para(d, gen);
+    free(gen);
+}

@@ -1,0 +1,158 @@
+/* Headings, paragraphs, the running header/footer and the table of contents of the PDF report. */
+#include "pdf_doc.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Room a heading needs below it so it never ends a page alone. */
+#define KEEP_WITH_NEXT 48.0
+
+static void toc_add(struct pdf_doc *d, int level, const char *title)
+{
+    sb_grow((void **)&d->toc, &d->captoc, d->ntoc + 1, sizeof *d->toc);
+    d->toc[d->ntoc].level = level;
+    d->toc[d->ntoc].title = sb_xstrdup(title);
+    d->toc[d->ntoc].page = d->lay.page;
+    d->ntoc++;
+}
+
+void pdf_doc_free_toc(struct pdf_toc_entry *toc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(toc[i].title);
+    free(toc);
+}
+
+static void heading(struct pdf_doc *d, double size, uint32_t rgb, const char *title)
+{
+    pdf_lay_para(&d->lay, PDF_FONT_BOLD, size, rgb, 0, title);
+}
+
+void pdf_doc_section(struct pdf_doc *d, const char *title)
+{
+    struct pdf_lay *l = &d->lay;
+    pdf_lay_new_page(l);
+    pdf_lay_mark(l, 0, title);
+    toc_add(d, 0, title);
+    heading(d, PDF_SZ_H1, PDF_RGB_ACCENT, title);
+    pdf_lay_line(l, l->left, l->y - 2, l->right, l->y - 2, 1.0, PDF_RGB_ACCENT);
+    pdf_lay_space(l, 10);
+}
+
+void pdf_doc_h2(struct pdf_doc *d, const char *title)
+{
+    struct pdf_lay *l = &d->lay;
+    pdf_lay_space(l, 6);
+    pdf_lay_need(l, pdf_line_height(PDF_SZ_H2) + KEEP_WITH_NEXT);
+    pdf_lay_mark(l, 1, title);
+    toc_add(d, 1, title);
+    heading(d, PDF_SZ_H2, PDF_RGB_ACCENT, title);
+    pdf_lay_space(l, 3);
+}
+
+void pdf_doc_h3(struct pdf_doc *d, const char *title)
+{
+    struct pdf_lay *l = &d->lay;
+    pdf_lay_space(l, 4);
+    pdf_lay_need(l, pdf_line_height(PDF_SZ_H3) + KEEP_WITH_NEXT);
+    heading(d, PDF_SZ_H3, PDF_RGB_TEXT, title);
+    pdf_lay_space(l, 2);
+}
+
+void pdf_doc_text(struct pdf_doc *d, enum pdf_font f, double size, uint32_t rgb, const char *text)
+{
+    pdf_lay_para(&d->lay, f, size, rgb, 0, text);
+}
+
+void pdf_doc_para(struct pdf_doc *d, const char *text)
+{
+    pdf_lay_para(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, PDF_RGB_TEXT, 0, text);
+    pdf_lay_space(&d->lay, 4);
+}
+
+struct pdf_cell pdf_doc_hcell(const char *text)
+{
+    struct pdf_cell c = {.fill = PDF_NO_FILL};
+    pdf_cell_add(&c, PDF_FONT_BOLD, PDF_SZ_TABLE, PDF_RGB_TEXT, text);
+    return c;
+}
+
+struct pdf_cell pdf_doc_cell(enum pdf_font f, const char *text)
+{
+    struct pdf_cell c = {.fill = PDF_NO_FILL};
+    pdf_cell_add(&c, f, f == PDF_FONT_MONO ? PDF_SZ_SMALL : PDF_SZ_TABLE, PDF_RGB_TEXT, text);
+    return c;
+}
+
+void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const char *value, enum pdf_font vf)
+{
+    struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_BOLD, key),
+                              pdf_doc_cell(vf, sb_empty(value) ? "not recorded" : value)};
+    if (sb_empty(value))
+        row[1].runs[0].rgb = PDF_RGB_MUTED;
+    pdf_table_row(&d->lay, t, row, 2);
+}
+
+void pdf_doc_decorate(struct pdf_lay *l, void *arg)
+{
+    struct pdf_doc *d = arg;
+    if (l->page == 1 || l->dry)
+        return;
+    double ytop = l->top + 16, ybot = l->bottom - 22;
+    pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ytop, d->title);
+    if (!sb_empty(d->r->classification)) {
+        double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification);
+        pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop,
+                     d->r->classification);
+    }
+    pdf_lay_line(l, l->left, ytop - 4, l->right, ytop - 4, 0.5, 0xC8CDD4);
+    pdf_lay_line(l, l->left, ybot + 10, l->right, ybot + 10, 0.5, 0xC8CDD4);
+    char *gen = sb_xasprintf("Generated %s", d->r->generated);
+    pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ybot, gen);
+    free(gen);
+    char *pg = d->total_pages ? sb_xasprintf("Page %d of %d", l->page, d->total_pages)
+                              : sb_xasprintf("Page %d", l->page);
+    double w = pdf_lay_width(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, pg);
+    pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->right - w, ybot, pg);
+    free(pg);
+}
+
+/*
+ * The table of contents prints the previous pass's headings. Each entry is exactly one line
+ * whatever its page number, so the pages it takes depend only on the number of entries.
+ */
+void pdf_doc_contents(struct pdf_doc *d)
+{
+    struct pdf_lay *l = &d->lay;
+    pdf_doc_section(d, "Contents");
+    for (size_t i = 0; i < d->nprev; i++) {
+        const struct pdf_toc_entry *t = &d->prev_toc[i];
+        enum pdf_font f = t->level == 0 ? PDF_FONT_BOLD : PDF_FONT_SANS;
+        double size = t->level == 0 ? PDF_SZ_BODY + 0.5 : PDF_SZ_BODY;
+        double indent = t->level * 16.0;
+        double lh = pdf_line_height(size) + (t->level == 0 ? 3 : 0);
+        pdf_lay_need(l, lh);
+        char num[16];
+        snprintf(num, sizeof num, "%d", t->page);
+        double nw = pdf_lay_width(l, f, size, num);
+        double avail = l->right - l->left - indent - 40;
+        /* One line per entry: a title too long for the line is cut at a code-point boundary. */
+        struct pdf_span *sp;
+        size_t n = pdf_wrap(&sp, l->dev, f, size, t->title, avail);
+        char *line = n ? sb_xstrndup(t->title + sp[0].off, sp[0].len) : sb_xstrdup("");
+        if (n > 1) {
+            char *more = sb_xasprintf("%s\xe2\x80\xa6", line);
+            free(line);
+            line = more;
+        }
+        free(sp);
+        double base = l->y - size * 0.96 - (t->level == 0 ? 3 : 0);
+        pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->left + indent, base, line);
+        pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->right - nw, base, num);
+        free(line);
+        l->y -= lh;
+    }
+}

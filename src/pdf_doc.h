@@ -1,0 +1,85 @@
+/**
+ * @file pdf_doc.h
+ * @brief The PDF report's sections, written on top of the layout layer (pdf_layout.h).
+ *
+ * render_pdf() lays the document out several times: dry passes learn on which page each
+ * heading lands and how many pages there are, and the last pass draws with that knowledge
+ * (table of contents, "Page N of M"). Every section writer is therefore a pure function of
+ * the report and the previous pass's table of contents.
+ *
+ * Ownership: a pdf_doc borrows the report; pdf_doc_reset()/pdf_doc_free() free its own toc.
+ */
+#ifndef SB_PDF_DOC_H
+#define SB_PDF_DOC_H
+
+#include "pdf_layout.h"
+#include "report.h"
+
+/* Type sizes (REPORT-DESIGN.md: body 9-10, tables 8, headings 16/13/11). */
+#define PDF_SZ_BODY 9.5
+#define PDF_SZ_TABLE 8.0
+#define PDF_SZ_SMALL 7.0
+#define PDF_SZ_H1 16.0
+#define PDF_SZ_H2 13.0
+#define PDF_SZ_H3 11.0
+
+#define PDF_RGB_TEXT 0x1A1A1Au
+#define PDF_RGB_MUTED 0x5A6270u
+#define PDF_RGB_ACCENT 0x1F4E79u
+#define PDF_RGB_GROUP 0xE8EEF6u
+
+struct pdf_toc_entry {
+    int level;    /**< 0 = section, 1 = control */
+    char *title;
+    int page;
+};
+
+struct pdf_doc {
+    struct pdf_lay lay;
+    const struct sb_report *r;
+    char *title;                          /**< "ExpressRoute security baseline assessment" */
+    struct pdf_toc_entry *toc;            /**< headings met in this pass */
+    size_t ntoc, captoc;
+    const struct pdf_toc_entry *prev_toc; /**< from the previous pass (page numbers to print) */
+    size_t nprev;
+    int total_pages;                      /**< from the previous pass; 0 = not known yet */
+};
+
+/** A section: new page, 16 pt heading, outline level 0, toc entry. */
+void pdf_doc_section(struct pdf_doc *d, const char *title);
+/** A control heading: 13 pt, outline level 1, toc entry. */
+void pdf_doc_h2(struct pdf_doc *d, const char *title);
+/** An 11 pt heading kept with the next few lines (no outline entry). */
+void pdf_doc_h3(struct pdf_doc *d, const char *title);
+/** Body paragraph followed by a small gap. */
+void pdf_doc_para(struct pdf_doc *d, const char *text);
+/** A paragraph in a given face and size, muted or not. */
+void pdf_doc_text(struct pdf_doc *d, enum pdf_font f, double size, uint32_t rgb, const char *text);
+/** A header cell (bold, table size). */
+struct pdf_cell pdf_doc_hcell(const char *text);
+/** A body cell with one run. */
+struct pdf_cell pdf_doc_cell(enum pdf_font f, const char *text);
+/** "Label: value" two-column row in a key/value table. */
+void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const char *value, enum pdf_font vf);
+
+/** Running header and footer (pdf_decorate_fn; skips the cover page). */
+void pdf_doc_decorate(struct pdf_lay *l, void *arg);
+
+/* The sections, in document order. */
+void pdf_doc_cover(struct pdf_doc *d);
+void pdf_doc_contents(struct pdf_doc *d);
+void pdf_doc_summary(struct pdf_doc *d);
+void pdf_doc_profile(struct pdf_doc *d);
+void pdf_doc_matrix(struct pdf_doc *d);
+void pdf_doc_findings(struct pdf_doc *d);
+void pdf_doc_exceptions(struct pdf_doc *d);
+void pdf_doc_gaps(struct pdf_doc *d);
+void pdf_doc_changes(struct pdf_doc *d);
+void pdf_doc_method(struct pdf_doc *d);
+/** The input files table (cover and method appendix). */
+void pdf_doc_inputs_table(struct pdf_doc *d);
+
+/** Free the toc entries of this pass (keeps nothing else). */
+void pdf_doc_free_toc(struct pdf_toc_entry *toc, size_t n);
+
+#endif
