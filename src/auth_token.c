@@ -1,0 +1,420 @@
+#include "auth_token.h"
+
+#include "err.h"
+#include "http_multi.h"
+#include "http_url.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum auth_kind { AUTH_ENV_TOKEN, AUTH_TOKEN_FILE, AUTH_SECRET, AUTH_FEDERATED, AUTH_MI_APPSERVICE, AUTH_MI_IMDS };
+
+static const char *const kind_names[] = {
+    "access token (AZURE_ACCESS_TOKEN)", "access token (--token-file)", "client secret",
+    "workload identity (federated token)", "managed identity (IDENTITY_ENDPOINT)", "managed identity (IMDS)",
+};
+
+#define IMDS_DEFAULT "http://169.254.169.254"
+#define TOKEN_MAX_BYTES ((size_t)64 * 1024)
+#define TOKEN_ATTEMPTS 3
+
+struct auth {
+    enum auth_kind kind;
+    char *arm;            /* audience */
+    char *token_url;      /* where tokens come from (not for static kinds) */
+    char *tenant, *client_id;
+    char *secret;         /* client secret (never printed) */
+    char *federated_file; /* re-read on every request: the platform rotates it */
+    char *identity_header;
+    char *token_file;
+    const char *ca_bundle;
+    long timeout_ms;
+    bool verbose;
+
+    char *token;          /* current token */
+    time_t refresh_at;    /* 0: never refresh by time */
+    unsigned generation;
+};
+
+static char *env_dup(const char *name)
+{
+    const char *v = getenv(name);
+    return sb_empty(v) ? NULL : sb_xstrdup(v);
+}
+
+static void wipe_free(char *s)
+{
+    if (s) {
+        /* volatile stops the compiler dropping the wipe of memory about to be freed. */
+        volatile char *p = s;
+        while (*p)
+            *p++ = 0;
+        free(s);
+    }
+}
+
+void auth_free(struct auth *a)
+{
+    if (!a)
+        return;
+    free(a->arm);
+    free(a->token_url);
+    free(a->tenant);
+    free(a->client_id);
+    wipe_free(a->secret);
+    free(a->federated_file);
+    wipe_free(a->identity_header);
+    free(a->token_file);
+    wipe_free(a->token);
+    free(a);
+}
+
+static char *trimmed(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    return sb_xstrndup(s, n);
+}
+
+static int read_secret_file(char **out, const char *path, const char *what, struct sb_err *e)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    struct sb_err fe = {0};
+    if (sb_read_file(&raw, &len, path, TOKEN_MAX_BYTES, &fe) != 0)
+        return sb_err_set(e, SB_EXIT_AUTH, "%s: %s", what, fe.msg);
+    *out = trimmed(raw);
+    wipe_free(raw);
+    if (sb_empty(*out)) {
+        free(*out);
+        *out = NULL;
+        return sb_err_set(e, SB_EXIT_AUTH, "%s %s is empty", what, path);
+    }
+    return 0;
+}
+
+static int setup_managed_identity(struct auth *a, struct sb_err *e)
+{
+    char *endpoint = env_dup("IDENTITY_ENDPOINT");
+    char *header = env_dup("IDENTITY_HEADER");
+    char *res = curl_easy_escape(NULL, a->arm, 0);
+    char *cid = a->client_id ? curl_easy_escape(NULL, a->client_id, 0) : NULL;
+    int rc = 0;
+    if (endpoint && header) {
+        a->kind = AUTH_MI_APPSERVICE;
+        a->identity_header = header;
+        header = NULL;
+        if (http_url_check(endpoint, false, "IDENTITY_ENDPOINT", e) != 0) {
+            rc = -1;
+            goto done;
+        }
+        a->token_url = sb_xasprintf("%s?api-version=2019-08-01&resource=%s%s%s", endpoint, res,
+                                    cid ? "&client_id=" : "", cid ? cid : "");
+    } else {
+        a->kind = AUTH_MI_IMDS;
+        const char *base = getenv("MCSB_AUDIT_IMDS_ENDPOINT");
+        if (!sb_empty(base)) {
+            char *origin = http_url_origin(base);
+            struct sb_err ue = {0};
+            bool loop = origin && http_url_check(base, false, "MCSB_AUDIT_IMDS_ENDPOINT", &ue) == 0 &&
+                        sb_istarts(origin, "http://");
+            free(origin);
+            if (!loop) {
+                rc = sb_err_set(e, SB_EXIT_USAGE, "MCSB_AUDIT_IMDS_ENDPOINT: only a plain http loopback URL is allowed");
+                goto done;
+            }
+        } else {
+            base = IMDS_DEFAULT;
+        }
+        char *b = http_trim_endpoint(base);
+        a->token_url = sb_xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s%s%s", b,
+                                    res, cid ? "&client_id=" : "", cid ? cid : "");
+        free(b);
+    }
+done:
+    free(endpoint);
+    wipe_free(header);
+    curl_free(res);
+    curl_free(cid);
+    return rc;
+}
+
+struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
+{
+    struct auth *a = sb_xcalloc(1, sizeof *a);
+    a->arm = http_trim_endpoint(cfg->arm_endpoint);
+    a->ca_bundle = cfg->ca_bundle;
+    a->timeout_ms = cfg->timeout_ms;
+    a->verbose = cfg->verbose;
+    a->tenant = env_dup("AZURE_TENANT_ID");
+    a->client_id = env_dup("AZURE_CLIENT_ID");
+
+    char *env_token = env_dup("AZURE_ACCESS_TOKEN");
+    char *secret = env_dup("AZURE_CLIENT_SECRET");
+    char *fed = env_dup("AZURE_FEDERATED_TOKEN_FILE");
+    if (env_token) {
+        a->kind = AUTH_ENV_TOKEN;
+        a->token = env_token;
+        env_token = NULL;
+        a->generation = 1;
+    } else if (cfg->token_file) {
+        a->kind = AUTH_TOKEN_FILE;
+        a->token_file = sb_xstrdup(cfg->token_file);
+        if (read_secret_file(&a->token, a->token_file, "--token-file", e) != 0)
+            goto fail;
+        a->generation = 1;
+    } else if ((secret || fed) && a->tenant && a->client_id) {
+        a->kind = secret ? AUTH_SECRET : AUTH_FEDERATED;
+        if (secret) {
+            a->secret = secret;
+            secret = NULL;
+        } else {
+            a->federated_file = fed;
+            fed = NULL;
+        }
+        char *auth_host = http_trim_endpoint(cfg->authority_host);
+        char *tenant = curl_easy_escape(NULL, a->tenant, 0);
+        a->token_url = sb_xasprintf("%s/%s/oauth2/v2.0/token", auth_host, tenant);
+        curl_free(tenant);
+        free(auth_host);
+        if (http_url_check(a->token_url, false, "authority host", e) != 0)
+            goto fail;
+    } else if (secret || fed) {
+        sb_err_set(e, SB_EXIT_AUTH, "%s is set but AZURE_TENANT_ID and AZURE_CLIENT_ID are both required",
+                   secret ? "AZURE_CLIENT_SECRET" : "AZURE_FEDERATED_TOKEN_FILE");
+        goto fail;
+    } else if (setup_managed_identity(a, e) != 0) {
+        goto fail;
+    }
+    wipe_free(secret);
+    free(fed);
+    return a;
+fail:
+    wipe_free(env_token);
+    wipe_free(secret);
+    free(fed);
+    auth_free(a);
+    return NULL;
+}
+
+const char *auth_method(const struct auth *a)
+{
+    return kind_names[a->kind];
+}
+
+const char *auth_tenant(const struct auth *a)
+{
+    return a->tenant;
+}
+
+static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct sb_buf *b = userdata;
+    size_t n = size * nmemb;
+    if (b->len + n > TOKEN_MAX_BYTES)
+        return 0;
+    sb_buf_add(b, ptr, n);
+    return n;
+}
+
+static char *form_field(const char *name, const char *value)
+{
+    char *v = curl_easy_escape(NULL, value, 0);
+    char *s = sb_xasprintf("%s=%s", name, v);
+    /* The escaped copy may hold a secret. */
+    volatile char *p = v;
+    while (*p)
+        *p++ = 0;
+    curl_free(v);
+    return s;
+}
+
+static char *form_body(struct auth *a, struct sb_err *e)
+{
+    struct sb_buf b = {0};
+    char *scope = sb_xasprintf("%s/.default", a->arm);
+    char *parts[4] = {form_field("client_id", a->client_id), form_field("scope", scope),
+                      form_field("grant_type", "client_credentials"), NULL};
+    free(scope);
+    if (a->kind == AUTH_SECRET) {
+        parts[3] = form_field("client_secret", a->secret);
+    } else {
+        char *assertion = NULL;
+        if (read_secret_file(&assertion, a->federated_file, "AZURE_FEDERATED_TOKEN_FILE", e) != 0) {
+            for (int i = 0; i < 3; i++)
+                free(parts[i]);
+            return NULL;
+        }
+        char *f = form_field("client_assertion", assertion);
+        wipe_free(assertion);
+        parts[3] = sb_xasprintf("client_assertion_type=%s&%s",
+                                "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer", f);
+        wipe_free(f);
+    }
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            sb_buf_putc(&b, '&');
+        sb_buf_puts(&b, parts[i]);
+        wipe_free(parts[i]);
+    }
+    return sb_buf_take(&b);
+}
+
+/* Lifetime in seconds from expires_in / expires_on (numbers or numeric strings). */
+static long token_lifetime(const cJSON *j, time_t now)
+{
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+    const cJSON *on = cJSON_GetObjectItemCaseSensitive(j, "expires_on");
+    const char *text = NULL;
+    if (cJSON_IsRaw(in) || cJSON_IsString(in))
+        text = in->valuestring;
+    if (text) {
+        long v = strtol(text, NULL, 10);
+        if (v > 0)
+            return v;
+    }
+    text = (cJSON_IsRaw(on) || cJSON_IsString(on)) ? on->valuestring : NULL;
+    if (text) {
+        long long v = strtoll(text, NULL, 10);
+        if (v > (long long)now)
+            return (long)(v - (long long)now);
+    }
+    return 3600;
+}
+
+/* Short single-line copy of an identity-platform error text. */
+static char *short_text(const char *s)
+{
+    if (!s)
+        return sb_xstrdup("");
+    size_t n = strcspn(s, "\r\n");
+    if (n > 300)
+        n = 300;
+    return sb_xstrndup(s, n);
+}
+
+static int token_request(struct auth *a, struct sb_err *e)
+{
+    bool is_mi = a->kind == AUTH_MI_APPSERVICE || a->kind == AUTH_MI_IMDS;
+    char *body = NULL;
+    if (!is_mi && !(body = form_body(a, e)))
+        return -1;
+    char *label = http_request_label(is_mi ? "GET" : "POST", a->token_url);
+    int rc = -1;
+    long status = 0;
+    char errbuf[CURL_ERROR_SIZE];
+    char *failure = NULL;
+    for (int attempt = 0; attempt < TOKEN_ATTEMPTS && rc != 0; attempt++) {
+        if (attempt > 0) {
+            struct timespec ts = {attempt, 0};
+            nanosleep(&ts, NULL);
+        }
+        CURL *h = curl_easy_init();
+        if (!h) {
+            free(failure);
+            failure = sb_xstrdup("cannot create a curl handle");
+            break;
+        }
+        struct sb_buf resp = {0};
+        struct curl_slist *hdr = NULL;
+        errbuf[0] = '\0';
+        http_easy_common(h, a->token_url, a->ca_bundle, a->timeout_ms);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+        if (a->kind == AUTH_MI_IMDS) {
+            hdr = curl_slist_append(hdr, "Metadata: true");
+            /* Off Azure nothing answers there: fail fast instead of hanging the run. */
+            curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+        } else if (a->kind == AUTH_MI_APPSERVICE) {
+            char *line = sb_xasprintf("X-IDENTITY-HEADER: %s", a->identity_header);
+            hdr = curl_slist_append(hdr, line);
+            wipe_free(line);
+        } else {
+            hdr = curl_slist_append(hdr, "Content-Type: application/x-www-form-urlencoded");
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        }
+        hdr = curl_slist_append(hdr, "Accept: application/json");
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+        CURLcode cc = curl_easy_perform(h);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(hdr);
+        curl_easy_cleanup(h);
+        cJSON *j = cc == CURLE_OK ? http_parse_json(resp.data ? resp.data : "", resp.len) : NULL;
+        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+        free(failure);
+        failure = NULL;
+        if (cc != CURLE_OK) {
+            failure = sb_xasprintf("%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        } else if (status == 200 && cJSON_IsString(tok) && !sb_empty(tok->valuestring)) {
+            wipe_free(a->token);
+            a->token = sb_xstrdup(tok->valuestring);
+            time_t now = time(NULL);
+            long life = token_lifetime(j, now);
+            long margin = life / 2 < 300 ? life / 2 : 300;
+            a->refresh_at = now + life - margin;
+            a->generation++;
+            rc = 0;
+        } else {
+            const cJSON *err = cJSON_GetObjectItemCaseSensitive(j, "error");
+            const cJSON *desc = cJSON_GetObjectItemCaseSensitive(j, "error_description");
+            char *d = short_text(cJSON_GetStringValue(desc));
+            failure = sb_xasprintf("HTTP %ld%s%s%s%s", status, cJSON_IsString(err) ? " " : "",
+                                   cJSON_IsString(err) ? err->valuestring : "", d[0] ? ": " : "", d);
+            free(d);
+        }
+        cJSON_Delete(j);
+        /* The body holds a token: wipe before freeing. */
+        if (resp.data)
+            memset(resp.data, 0, resp.len);
+        sb_buf_free(&resp);
+        if (a->verbose)
+            fprintf(stderr, "mcsb-audit: %s %ld (%s)\n", label, status, rc == 0 ? "token issued" : "token refused");
+        bool retryable = cc != CURLE_OK || status == 429 || status >= 500;
+        if (rc != 0 && !retryable)
+            break;
+    }
+    if (rc != 0)
+        sb_err_set(e, SB_EXIT_AUTH, "token request (%s) %s failed: %s", kind_names[a->kind], label,
+                   failure ? failure : "unknown error");
+    free(failure);
+    free(label);
+    wipe_free(body);
+    return rc;
+}
+
+int auth_get(struct auth *a, bool force, unsigned seen_generation, const char **out_token,
+             unsigned *out_generation, struct sb_err *e)
+{
+    bool stale = a->token == NULL || (a->refresh_at != 0 && time(NULL) >= a->refresh_at) ||
+                 (force && a->generation <= seen_generation);
+    if (stale) {
+        if (a->kind == AUTH_ENV_TOKEN) {
+            if (!a->token)
+                return sb_err_set(e, SB_EXIT_AUTH, "AZURE_ACCESS_TOKEN is empty");
+        } else if (a->kind == AUTH_TOKEN_FILE) {
+            /* Someone else may have refreshed the file; use it only if it changed. */
+            char *fresh = NULL;
+            if (read_secret_file(&fresh, a->token_file, "--token-file", e) != 0)
+                return -1;
+            if (strcmp(fresh, a->token) != 0) {
+                wipe_free(a->token);
+                a->token = fresh;
+                a->generation++;
+            } else {
+                wipe_free(fresh);
+            }
+        } else if (token_request(a, e) != 0) {
+            return -1;
+        }
+    }
+    *out_token = a->token;
+    *out_generation = a->generation;
+    return 0;
+}
