@@ -46,7 +46,8 @@ int main(int argc, char **argv)
         rc = cmd_baseline(argc - 1, argv + 1);
     else
         return cli_usage_error(NULL, "unknown command '%s'", cmd);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    /* A command that failed has already said why; do not report its stdout error twice. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == SB_EXIT_OK) {
         fputs("mcsb-audit: standard output: write error\n", stderr);
         return SB_EXIT_OUTPUT;
     }

@@ -1,0 +1,364 @@
+/* The evaluator: every rule's pass / fail / manual / not_applicable / not_assessed paths, ids, coverage. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "err.h"
+#include "eval.h"
+#include "eval_ctx.h"
+#include "state.h"
+#include "testutil.h"
+#include "util.h"
+
+#define S "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network"
+#define VNET S "/virtualNetworks/hub"
+#define SPOKE S "/virtualNetworks/spoke"
+#define ERGW S "/virtualNetworkGateways/ergw"
+#define VPNGW S "/virtualNetworkGateways/vpngw"
+#define CKT S "/expressRouteCircuits/c1"
+#define PORT S "/expressRoutePorts/p1"
+#define NSG S "/networkSecurityGroups/nsg1"
+#define RT S "/routeTables/rt1"
+
+#define GW(id, type, vnet, extra) \
+    "{\"id\":\"" id "\",\"type\":\"Microsoft.Network/virtualNetworkGateways\",\"properties\":{\"gatewayType\":\"" type "\"," \
+    "\"ipConfigurations\":[{\"properties\":{\"subnet\":{\"id\":\"" vnet "/subnets/GatewaySubnet\"}}}]" extra "}}"
+
+static struct sb_baseline *bl;
+static struct sb_results res;
+
+static void setup(void)
+{
+    struct sb_err e = {0};
+    char *p = sb_path_join(tu_src_dir(), "templates/baselines/expressroute.json");
+    ck_assert_msg(baseline_load(&bl, p, &e) == 0, "%s", e.msg);
+    free(p);
+    memset(&res, 0, sizeof res);
+}
+
+static void teardown(void)
+{
+    for (size_t i = 0; i < res.n; i++) {
+        struct sb_result *r = &res.items[i];
+        free(r->id), free(r->resource_id), free(r->resource_name), free(r->resource_type);
+        free(r->subscription_id), free(r->resource_group), free(r->summary), free(r->remediation);
+        for (size_t k = 0; k < r->nevidence; k++)
+            free(r->evidence[k].resource_id), free(r->evidence[k].path), free(r->evidence[k].value),
+                free(r->evidence[k].expected);
+        free(r->evidence);
+    }
+    free(res.items);
+    baseline_free(bl);
+}
+
+/* Evaluate a JSON array of resources (any input shape). */
+static void run(const char *json)
+{
+    struct sb_err e = {0};
+    struct sb_state *st = state_new();
+    ck_assert_msg(state_load_buffer(st, "t.json", json, strlen(json), &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(state_finalize(st, &e), 0);
+    ck_assert_msg(eval_baseline(&res, bl, st, &e) == 0, "%s", e.msg);
+    state_free(st);
+}
+
+/* The result of a feature for a resource (NULL resource: the feature's resource-less result). */
+static const struct sb_result *find(const char *control, const char *feature_prefix, const char *resource_id)
+{
+    for (size_t i = 0; i < res.n; i++) {
+        const struct sb_result *r = &res.items[i];
+        if (strcmp(r->control->id, control) || strncmp(r->feature->name, feature_prefix, strlen(feature_prefix)))
+            continue;
+        if (resource_id ? (r->resource_id && sb_ieq(r->resource_id, resource_id)) : !r->resource_id)
+            return r;
+    }
+    ck_abort_msg("no result %s %s %s", control, feature_prefix, resource_id ? resource_id : "(none)");
+    return NULL;
+}
+
+static bool has_evidence(const struct sb_result *r, const char *path_part, const char *value_part)
+{
+    for (size_t i = 0; i < r->nevidence; i++)
+        if (strstr(r->evidence[i].path, path_part) && (!value_part || strstr(r->evidence[i].value, value_part)))
+            return true;
+    return false;
+}
+
+START_TEST(test_every_feature_listed_on_empty_input)
+{
+    run("[]");
+    size_t features = baseline_feature_count(bl);
+    ck_assert_uint_eq(res.n, features);
+    for (size_t i = 0; i < res.n; i++) {
+        const struct sb_result *r = &res.items[i];
+        if (r->feature->supported == SB_TRI_FALSE) {
+            ck_assert_int_eq(r->status, SB_STATUS_NOT_APPLICABLE);
+            ck_assert_ptr_nonnull(strstr(r->summary, "not supported by the service"));
+        }
+        ck_assert_ptr_null(r->resource_id);
+    }
+    /* resource-bound features with nothing in scope: not applicable, no resource */
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", NULL)->status, SB_STATUS_NOT_APPLICABLE);
+    ck_assert_int_eq(find("IM-8", "Service Credential", NULL)->status, SB_STATUS_NOT_APPLICABLE);
+    /* DP-3 reports its compensating-control evidence even when there is none */
+    const struct sb_result *dp3 = find("DP-3", "Data in Transit", NULL);
+    ck_assert_int_eq(dp3->status, SB_STATUS_NOT_APPLICABLE);
+    ck_assert_uint_ge(dp3->nevidence, 1);
+    ck_assert_ptr_nonnull(strstr(dp3->summary, "IPsec"));
+}
+END_TEST
+
+START_TEST(test_ns1_vnet_integration)
+{
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" S "/virtualNetworkGateways/bad\",\"type\":\"Microsoft.Network/virtualNetworkGateways\",\"properties\":{"
+        "\"gatewayType\":\"ExpressRoute\",\"ipConfigurations\":[{\"properties\":{\"subnet\":{\"id\":\"" VNET "/subnets/app\"}}}]}},"
+        "{\"id\":\"" S "/virtualNetworkGateways/unknown\",\"type\":\"Microsoft.Network/virtualNetworkGateways\"},"
+        "{\"id\":\"" S "/expressRouteGateways/vwan\",\"properties\":{\"virtualHub\":{\"id\":\"/hub\"}}},"
+        GW(VPNGW, "Vpn", VNET, "") "]");
+    const struct sb_result *r = find("NS-1", "Virtual Network Integration", ERGW);
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_evidence(r, "properties.ipConfigurations[0].properties.subnet.id", "/subnets/GatewaySubnet"));
+    ck_assert(has_evidence(r, "virtual network", VNET));
+    ck_assert_int_eq(find("NS-1", "Virtual Network Integration", S "/virtualNetworkGateways/bad")->status, SB_STATUS_FAIL);
+    ck_assert_int_eq(find("NS-1", "Virtual Network Integration", S "/virtualNetworkGateways/unknown")->status,
+                     SB_STATUS_NOT_ASSESSED);
+    ck_assert_int_eq(find("NS-1", "Virtual Network Integration", S "/expressRouteGateways/vwan")->status, SB_STATUS_PASS);
+    /* VPN gateways are not ExpressRoute gateways: no NS-1 result */
+    for (size_t i = 0; i < res.n; i++)
+        ck_assert(!res.items[i].resource_id || !sb_ieq(res.items[i].resource_id, VPNGW) ||
+                  strcmp(res.items[i].control->id, "BR-1") == 0 || strcmp(res.items[i].control->id, "NS-1") != 0);
+}
+END_TEST
+
+START_TEST(test_ns1_nsg_support)
+{
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":["
+        "{\"name\":\"GatewaySubnet\",\"id\":\"" VNET "/subnets/GatewaySubnet\",\"properties\":{\"routeTable\":{\"id\":\"" RT "\"}}},"
+        "{\"name\":\"app\",\"id\":\"" VNET "/subnets/app\",\"properties\":{\"networkSecurityGroup\":{\"id\":\"" NSG "\"}}},"
+        "{\"name\":\"db\",\"id\":\"" VNET "/subnets/db\",\"properties\":{\"networkSecurityGroup\":null}},"
+        "{\"name\":\"AzureFirewallSubnet\",\"id\":\"" VNET "/subnets/AzureFirewallSubnet\",\"properties\":{}}]}},"
+        "{\"id\":\"" RT "\",\"properties\":{\"routes\":[{\"properties\":{\"addressPrefix\":\"10.0.0.0/8\",\"nextHopType\":\"VirtualAppliance\"}}]}},"
+        "{\"id\":\"" SPOKE "\",\"properties\":{\"virtualNetworkPeerings\":[{\"properties\":{\"useRemoteGateways\":true,"
+        "\"remoteVirtualNetwork\":{\"id\":\"" VNET "\"}}}],\"subnets\":[{\"name\":\"web\",\"id\":\"" SPOKE "/subnets/web\",\"properties\":{}}]}},"
+        "{\"id\":\"" S "/virtualNetworks/island\",\"properties\":{\"subnets\":[{\"name\":\"x\",\"id\":\"" S "/virtualNetworks/island/subnets/x\",\"properties\":{}}]}}"
+        "]");
+    const struct sb_result *gs = find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet");
+    ck_assert_int_eq(gs->status, SB_STATUS_PASS);
+    ck_assert(has_evidence(gs, "properties.networkSecurityGroup.id", "(absent)"));
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/app")->status, SB_STATUS_PASS);
+    const struct sb_result *db = find("NS-1", "Network Security Group", VNET "/subnets/db");
+    ck_assert_int_eq(db->status, SB_STATUS_FAIL);
+    ck_assert_ptr_nonnull(db->remediation);
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/AzureFirewallSubnet")->status,
+                     SB_STATUS_NOT_APPLICABLE);
+    /* a spoke using the hub's gateway is in scope */
+    ck_assert_int_eq(find("NS-1", "Network Security Group", SPOKE "/subnets/web")->status, SB_STATUS_FAIL);
+    /* a VNet with no path to an ExpressRoute gateway is not judged */
+    for (size_t i = 0; i < res.n; i++)
+        ck_assert(!res.items[i].resource_id || !strstr(res.items[i].resource_id, "island"));
+}
+END_TEST
+
+START_TEST(test_ns1_gateway_subnet_faults)
+{
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"name\":\"GatewaySubnet\",\"id\":\"" VNET "/subnets/GatewaySubnet\","
+        "\"properties\":{\"networkSecurityGroup\":{\"id\":\"" NSG "\"}}}]}}]");
+    const struct sb_result *gs = find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet");
+    ck_assert_int_eq(gs->status, SB_STATUS_FAIL);
+    ck_assert_int_eq(gs->severity, SB_SEV_HIGH);
+    ck_assert(has_evidence(gs, "networkSecurityGroup.id", NSG));
+    teardown();
+    setup();
+    /* default route: fail; route table missing from the input: not assessed */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"name\":\"GatewaySubnet\",\"id\":\"" VNET "/subnets/GatewaySubnet\","
+        "\"properties\":{\"routeTable\":{\"id\":\"" RT "\"}}}]}},"
+        "{\"id\":\"" RT "\",\"properties\":{\"routes\":[{\"properties\":{\"addressPrefix\":\"0.0.0.0/0\",\"nextHopType\":\"Internet\"}}]}}]");
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet")->status, SB_STATUS_FAIL);
+    teardown();
+    setup();
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"name\":\"GatewaySubnet\",\"id\":\"" VNET "/subnets/GatewaySubnet\","
+        "\"properties\":{\"routeTable\":{\"id\":\"" RT "\"}}}]}}]");
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet")->status, SB_STATUS_NOT_ASSESSED);
+    teardown();
+    setup();
+    /* the hosting VNet itself is missing: not assessed, never silently skipped */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "]");
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET)->status, SB_STATUS_NOT_ASSESSED);
+}
+END_TEST
+
+#define LINK(n, ckn, cak) \
+    "{\"id\":\"" PORT "/links/link" #n "\",\"name\":\"link" #n "\",\"properties\":{\"macSecConfig\":{\"cipher\":\"GcmAes256\",\"sciState\":\"Enabled\"" ckn cak "}}}"
+#define KV(field, uri) ",\"" field "\":\"" uri "\""
+
+START_TEST(test_im8_key_vault)
+{
+    run("[{\"id\":\"" PORT "\",\"identity\":{\"type\":\"UserAssigned\",\"userAssignedIdentities\":{\"/subscriptions/s1/x/uami1\":{}}},"
+        "\"properties\":{\"links\":[" LINK(1, KV("cknSecretIdentifier", "https://kv-one.vault.azure.net/secrets/ckn"),
+                                          KV("cakSecretIdentifier", "https://kv-one.vault.azure.net/secrets/cak/0123abcd")) ","
+        LINK(2, KV("cknSecretIdentifier", "https://kv-two.vault.usgovcloudapi.net/secrets/ckn"),
+             KV("cakSecretIdentifier", "https://kv-two.vault.usgovcloudapi.net/secrets/cak")) "]}}]");
+    const struct sb_result *r = find("IM-8", "Service Credential", PORT);
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert_ptr_nonnull(strstr(r->summary, "kv-one"));
+    ck_assert_ptr_nonnull(strstr(r->summary, "kv-two"));
+    teardown();
+    setup();
+    /* a raw key instead of a Key Vault reference: fail, and the value is never echoed */
+    run("[{\"id\":\"" PORT "\",\"identity\":{\"type\":\"SystemAssigned\",\"principalId\":\"p\"},\"properties\":{\"links\":["
+        LINK(1, KV("cknSecretIdentifier", "0123456789ABCDEF-RAW-CKN"), KV("cakSecretIdentifier", "http://kv-one.vault.azure.net/secrets/cak")) "]}}]");
+    r = find("IM-8", "Service Credential", PORT);
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    for (size_t i = 0; i < r->nevidence; i++)
+        ck_assert_ptr_null(strstr(r->evidence[i].value, "RAW-CKN"));
+    teardown();
+    setup();
+    /* secrets in Key Vault but no identity to read them: fail */
+    run("[{\"id\":\"" PORT "\",\"properties\":{\"links\":[" LINK(1, KV("cknSecretIdentifier", "https://kv1.vault.azure.net/secrets/a"),
+        KV("cakSecretIdentifier", "https://kv1.vault.azure.net/secrets/b")) "]}}]");
+    ck_assert_int_eq(find("IM-8", "Service Credential", PORT)->status, SB_STATUS_FAIL);
+    teardown();
+    setup();
+    /* macSecConfig not in the input (e.g. a Resource Graph row): not assessed, not a false fail */
+    run("[{\"id\":\"" PORT "\",\"properties\":{\"links\":[{\"id\":\"" PORT "/links/link1\",\"properties\":{\"adminState\":\"Enabled\"}}]}}]");
+    ck_assert_int_eq(find("IM-8", "Service Credential", PORT)->status, SB_STATUS_NOT_ASSESSED);
+}
+END_TEST
+
+START_TEST(test_kv_uri_parser)
+{
+    char *v, *s;
+    static const char *const good[] = {"https://kv-1.vault.azure.net/secrets/name", "https://KV1.VAULT.AZURE.NET/secrets/n/ver1",
+                                       "https://kv1.vault.azure.cn/secrets/n/", "https://kv1.vault.azure.net:443/secrets/n"};
+    static const char *const bad[] = {"http://kv1.vault.azure.net/secrets/n", "https://kv1.vault.azure.net/keys/n",
+                                      "https://kv1.evil.net/secrets/n", "https://vault.azure.net/secrets/n",
+                                      "https://kv1.vault.azure.net/secrets/", "https://kv1.vault.azure.net.evil.com/secrets/n",
+                                      "https://kv1.vault.azure.net/secrets/n/v/extra", "", "https://1kv.vault.azure.net/secrets/n"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        ck_assert_msg(ev_parse_kv_secret_uri(good[i], &v, &s) == 0, "%s", good[i]);
+        free(v), free(s);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        ck_assert_msg(ev_parse_kv_secret_uri(bad[i], &v, &s) == -1, "%s", bad[i]);
+}
+END_TEST
+
+#define DIAG(parent, name, body) \
+    "{\"id\":\"" parent "/providers/microsoft.insights/diagnosticSettings/" name "\",\"type\":\"Microsoft.Insights/diagnosticSettings\",\"properties\":" body "}"
+
+START_TEST(test_lt4_resource_logs)
+{
+    run("[{\"id\":\"" CKT "\"},{\"id\":\"" S "/expressRouteCircuits/c2\"},{\"id\":\"" S "/expressRouteCircuits/c3\"},"
+        GW(ERGW, "ExpressRoute", VNET, "") ","
+        DIAG(CKT, "d1", "{\"workspaceId\":\"/law\",\"logs\":[{\"category\":\"PeeringRouteLog\",\"enabled\":true}]}") ","
+        DIAG(S "/expressRouteCircuits/c2", "d1", "{\"workspaceId\":\"\",\"storageAccountId\":null,\"logs\":[{\"categoryGroup\":\"allLogs\",\"enabled\":true}]}") ","
+        DIAG(S "/expressRouteCircuits/c3", "d1", "{\"eventHubAuthorizationRuleId\":\"/eh\",\"logs\":[{\"categoryGroup\":\"audit\",\"enabled\":true},"
+                                                "{\"category\":\"PeeringRouteLog\",\"enabled\":false}]}") ","
+        DIAG(ERGW, "d1", "{\"storageAccountId\":\"/sa\",\"logs\":[{\"category\":\"GatewayDiagnosticLog\",\"enabled\":true}]}") "]");
+    const struct sb_result *r = find("LT-4", "Azure Resource Logs", CKT);
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_evidence(r, "properties.workspaceId", "/law"));
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", S "/expressRouteCircuits/c2")->status, SB_STATUS_FAIL);
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", S "/expressRouteCircuits/c3")->status, SB_STATUS_FAIL);
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", ERGW)->status, SB_STATUS_PASS);
+}
+END_TEST
+
+START_TEST(test_lt4_collected_vs_not)
+{
+    run("{\"format\":\"mcsb-audit-snapshot\",\"formatVersion\":1,\"resources\":[{\"id\":\"" CKT "\"},{\"id\":\"" S "/expressRouteCircuits/c2\"},"
+        "{\"id\":\"" S "/expressRouteCircuits/c3\"}],\"collected\":[{\"resourceId\":\"" CKT "\",\"collection\":\"diagnosticSettings\",\"count\":0}],"
+        "\"gaps\":[{\"scope\":\"" S "/expressRouteCircuits/c3\",\"collection\":\"diagnosticSettings\",\"httpStatus\":403,"
+        "\"errorCode\":\"AuthorizationFailed\",\"message\":\"denied\"}]}");
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", CKT)->status, SB_STATUS_FAIL);
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", S "/expressRouteCircuits/c2")->status, SB_STATUS_NOT_ASSESSED);
+    const struct sb_result *r = find("LT-4", "Azure Resource Logs", S "/expressRouteCircuits/c3");
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert(has_evidence(r, "diagnosticSettings", "HTTP 403 AuthorizationFailed"));
+}
+END_TEST
+
+START_TEST(test_subscription_gap_not_assessed)
+{
+    run("{\"format\":\"mcsb-audit-snapshot\",\"formatVersion\":1,\"resources\":[],"
+        "\"gaps\":[{\"scope\":\"/subscriptions/s9\",\"collection\":\"resources\",\"httpStatus\":403,\"errorCode\":\"AuthorizationFailed\"}]}");
+    const char *const features[][2] = {{"NS-1", "Virtual Network Integration"}, {"NS-1", "Network Security Group"},
+                                       {"IM-8", "Service Credential"}, {"LT-4", "Azure Resource Logs"},
+                                       {"BR-1", "Service Native Backup"}};
+    for (size_t i = 0; i < 5; i++) {
+        const struct sb_result *r = find(features[i][0], features[i][1], "/subscriptions/s9");
+        ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+        ck_assert(has_evidence(r, "", "HTTP 403"));
+    }
+}
+END_TEST
+
+START_TEST(test_br1_native_backup)
+{
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "," GW(VPNGW, "Vpn", VNET, ",\"vpnType\":\"RouteBased\",\"sku\":{\"name\":\"VpnGw1\"}") ","
+        GW(S "/virtualNetworkGateways/er2", "ExpressRoute", SPOKE, "") ","
+        "{\"id\":\"" S "/connections/s2s\",\"properties\":{\"connectionType\":\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"" VPNGW "\"},"
+        "\"useLocalAzureIpAddress\":false}}]");
+    const struct sb_result *r = find("BR-1", "Service Native Backup", VNET);
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", SPOKE)->status, SB_STATUS_MANUAL);
+    teardown();
+    setup();
+    /* the only IPsec connection rides the private peering: not a backup */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "," GW(VPNGW, "Vpn", VNET, ",\"vpnType\":\"RouteBased\",\"enablePrivateIpAddress\":true") ","
+        "{\"id\":\"" S "/connections/over-er\",\"properties\":{\"connectionType\":\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"" VPNGW "\"},"
+        "\"useLocalAzureIpAddress\":true}}]");
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", VNET)->status, SB_STATUS_MANUAL);
+    /* and DP-3 reports it as a compensating control */
+    const struct sb_result *dp3 = find("DP-3", "Data in Transit", NULL);
+    ck_assert(has_evidence(dp3, "useLocalAzureIpAddress", "enablePrivateIpAddress = true"));
+}
+END_TEST
+
+START_TEST(test_finding_ids_stable)
+{
+    char *a = eval_finding_id("expressroute", "NS-1", "Network Security Group Support", "/Subscriptions/S1/X");
+    char *b = eval_finding_id("expressroute", "NS-1", "Network Security Group Support", "/subscriptions/s1/x");
+    char *c = eval_finding_id("expressroute", "NS-1", "Virtual Network Integration", "/subscriptions/s1/x");
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_int_eq(strncmp(a, "expressroute-NS-1-", 18), 0);
+    ck_assert_uint_eq(strlen(a), 18 + 16);
+    free(a), free(b), free(c);
+    /* unique per result */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ",{\"id\":\"" CKT "\"}]");
+    for (size_t i = 0; i < res.n; i++)
+        for (size_t k = i + 1; k < res.n; k++)
+            ck_assert_str_ne(res.items[i].id, res.items[k].id);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("eval");
+    TCase *tc = tcase_create("rules");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_every_feature_listed_on_empty_input);
+    tcase_add_test(tc, test_ns1_vnet_integration);
+    tcase_add_test(tc, test_ns1_nsg_support);
+    tcase_add_test(tc, test_ns1_gateway_subnet_faults);
+    tcase_add_test(tc, test_im8_key_vault);
+    tcase_add_test(tc, test_kv_uri_parser);
+    tcase_add_test(tc, test_lt4_resource_logs);
+    tcase_add_test(tc, test_lt4_collected_vs_not);
+    tcase_add_test(tc, test_subscription_gap_not_assessed);
+    tcase_add_test(tc, test_br1_native_backup);
+    tcase_add_test(tc, test_finding_ids_stable);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
