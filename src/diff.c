@@ -1,13 +1,12 @@
 /* Changes between two report.json documents (the model), and the `diff` subcommand. */
 #include "diff.h"
 
+#include "cli.h"
 #include "err.h"
 #include "json_parse.h"
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +31,9 @@ struct dfinding {
     enum sb_status status;
     struct devidence *ev;
     size_t nev;
-    const char *exc_entry;  /* results[].exception.entry_id, or NULL */
-    const char *exc_state;  /* "applied" / "expired" */
-    const char *exc_expires;
+    const char *applied;         /* entry id of the active exception, or NULL */
+    const char *expired;         /* entry id of a matching but expired exception, or NULL */
+    const char *expired_expires; /* its "expires" date */
 };
 
 struct dexception {
@@ -112,20 +111,32 @@ static int read_evidence(struct dfinding *f, const cJSON *arr, const struct drep
     return 0;
 }
 
-static int read_result_exception(struct dfinding *f, const cJSON *x, const struct dreport *d, int i,
+/* results[i].exception / .expired_exception: {entry_id, state: "applied"|"expired", expires}. */
+static int read_result_exception(struct dfinding *f, const cJSON *r, const char *key, const struct dreport *d, int i,
                                  struct sb_err *e)
 {
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, key);
     if (!x || cJSON_IsNull(x))
         return 0;
+    char where[64];
+    const char *entry, *state, *expires;
     if (!cJSON_IsObject(x))
-        return bad_type(e, d, "results", i, "exception", "an object");
-    if (opt_str(&f->exc_entry, x, "entry_id") != 0 || !f->exc_entry)
-        return bad_type(e, d, "results", i, "exception.entry_id", "a string");
-    if (opt_str(&f->exc_state, x, "state") != 0 || !f->exc_state
-        || (strcmp(f->exc_state, "applied") != 0 && strcmp(f->exc_state, "expired") != 0))
-        return bad_type(e, d, "results", i, "exception.state", "\"applied\" or \"expired\"");
-    if (opt_str(&f->exc_expires, x, "expires") != 0)
-        return bad_type(e, d, "results", i, "exception.expires", "a string or null");
+        return bad_type(e, d, "results", i, key, "an object");
+    snprintf(where, sizeof where, "%s.entry_id", key);
+    if (opt_str(&entry, x, "entry_id") != 0 || sb_empty(entry))
+        return bad_type(e, d, "results", i, where, "a non-empty string");
+    snprintf(where, sizeof where, "%s.state", key);
+    if (opt_str(&state, x, "state") != 0 || !state || (strcmp(state, "applied") != 0 && strcmp(state, "expired") != 0))
+        return bad_type(e, d, "results", i, where, "\"applied\" or \"expired\"");
+    snprintf(where, sizeof where, "%s.expires", key);
+    if (opt_str(&expires, x, "expires") != 0)
+        return bad_type(e, d, "results", i, where, "a string or null");
+    if (strcmp(state, "applied") == 0) {
+        f->applied = entry;
+    } else {
+        f->expired = entry;
+        f->expired_expires = expires;
+    }
     return 0;
 }
 
@@ -149,7 +160,9 @@ static int read_result(struct dfinding *f, const cJSON *r, const struct dreport 
         f->resource_id = NULL;
     if (read_evidence(f, cJSON_GetObjectItemCaseSensitive(r, "evidence"), d, i, e) != 0)
         return -1;
-    return read_result_exception(f, cJSON_GetObjectItemCaseSensitive(r, "exception"), d, i, e);
+    if (read_result_exception(f, r, "exception", d, i, e) != 0)
+        return -1;
+    return read_result_exception(f, r, "expired_exception", d, i, e);
 }
 
 static int read_exception(struct dexception *x, const cJSON *o, const struct dreport *d, int i, struct sb_err *e)
@@ -334,11 +347,11 @@ static void compare_exceptions(struct clist *l, const struct dreport *old, const
     for (size_t i = 0; i < cur->nf; i++) {
         const struct dfinding *n = &cur->f[i];
         const struct dfinding *o = find_finding(old, n->id);
-        if (o && o->exc_state && strcmp(o->exc_state, "applied") == 0 && n->exc_state
-            && strcmp(n->exc_state, "expired") == 0) {
+        /* The entry that covered the finding has expired (not: another, already expired entry also matches). */
+        if (o && o->applied && n->expired && (strcmp(o->applied, n->expired) == 0 || !n->applied)) {
             struct sb_change *c = add_change(l, SB_CHANGE_EXCEPTION_EXPIRED, n);
-            c->old_value = sb_xasprintf("%s: applied", o->exc_entry);
-            c->new_value = expired_text(n->exc_entry, n->exc_expires);
+            c->old_value = sb_xasprintf("%s: applied", o->applied);
+            c->new_value = expired_text(n->expired, n->expired_expires);
         }
     }
     for (size_t i = 0; i < cur->nx; i++) {
@@ -533,46 +546,25 @@ static const struct {
 } diff_formats[] = {{FMT_MD, "md", ".md"}, {FMT_JSON, "json", ".json"}, {FMT_CSV, "csv", ".csv"}};
 #define NFORMATS (sizeof diff_formats / sizeof diff_formats[0])
 
-static const struct {
-    const char *name;
-    int has_arg;
-    int val;
-    const char *arg;
-    const char *help;
-} diff_opts[] = {
-    {"format", required_argument, 'f', "LIST", "comma-separated: md, json, csv (default md, or all three with --out-dir)"},
-    {"out-dir", required_argument, 'o', "DIR", "write DIR/<basename>.<ext> for each format (default: one format\n"
-     "                         to standard output)"},
-    {"basename", required_argument, 'b', "NAME", "file name without extension (default diff)"},
-    {"help", no_argument, 'h', NULL, "show this help and exit"},
+enum { OPT_BASENAME = 256 };
+
+static const struct sb_option diff_options[] = {
+    {"format", required_argument, 'f', "LIST", "comma list of md,json,csv (default: md; all three with --out-dir)"},
+    {"out-dir", required_argument, 'o', "DIR", "write DIR/<basename>.<ext> per format (default: one format to stdout)"},
+    {"basename", required_argument, OPT_BASENAME, "NAME", "file name without extension (default: diff)"},
+    {"help", no_argument, 'h', NULL, "show this help"},
+    {NULL, 0, 0, NULL, NULL},
 };
-#define NDIFF_OPTS (sizeof diff_opts / sizeof diff_opts[0])
 
 static void diff_help(FILE *f)
 {
-    fputs("Usage: mcsb-audit diff OLD/report.json NEW/report.json [options]\n"
+    fputs("Usage: mcsb-audit diff OLD/report.json NEW/report.json [options]\n\n"
           "List what changed between two assessments: new and resolved findings, status changes,\n"
-          "resources added or removed, changed evidence values, exceptions added or expired.\n\n",
+          "resources added or removed, changed evidence values, exceptions added or expired.\n\n"
+          "Options:\n",
           f);
-    for (size_t i = 0; i < NDIFF_OPTS; i++) {
-        char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", diff_opts[i].name, diff_opts[i].arg ? " " : "",
-                 diff_opts[i].arg ? diff_opts[i].arg : "");
-        fprintf(f, "  %-22s %s\n", left, diff_opts[i].help);
-    }
+    cli_print_options(f, diff_options);
     fputs("\nExit status: 0 done; 2 usage error; 3 unreadable or malformed report.json; 4 output error.\n", f);
-}
-
-static int diff_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int diff_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("mcsb-audit: diff: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'mcsb-audit diff --help'.\n", stderr);
-    va_end(ap);
-    return SB_EXIT_USAGE;
 }
 
 static int parse_formats(int *out, const char *list)
@@ -587,14 +579,14 @@ static int parse_formats(int *out, const char *list)
             if (strcmp(tok, diff_formats[k].name) == 0 || (diff_formats[k].bit == FMT_MD && strcmp(tok, "markdown") == 0))
                 break;
         if (k == NFORMATS) {
-            rc = diff_usage("unknown format '%s' (use md, json or csv)", tok);
+            rc = cli_usage_error("diff", "unknown format '%s' (use md, json or csv)", tok);
             break;
         }
         *out |= diff_formats[k].bit;
     }
     free(copy);
     if (rc == 0 && *out == 0)
-        rc = diff_usage("%s", "--format needs at least one of md, json, csv");
+        rc = cli_usage_error("diff", "--format needs at least one of md, json, csv");
     return rc;
 }
 
@@ -667,15 +659,14 @@ cleanup:
 
 int diff_command(int argc, char **argv)
 {
-    struct option longopts[NDIFF_OPTS + 1];
-    for (size_t i = 0; i < NDIFF_OPTS; i++)
-        longopts[i] = (struct option){diff_opts[i].name, diff_opts[i].has_arg, NULL, diff_opts[i].val};
-    longopts[NDIFF_OPTS] = (struct option){0, 0, 0, 0};
+    struct option *lo;
+    char *so;
+    cli_getopt_table(diff_options, &lo, &so);
     const char *format_list = NULL, *out_dir = NULL, *basename = "diff";
+    int rc = -1, ch;
+    optind = 0;
     opterr = 0;
-    optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while (rc < 0 && (ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
         switch (ch) {
         case 'f':
             format_list = optarg;
@@ -683,29 +674,37 @@ int diff_command(int argc, char **argv)
         case 'o':
             out_dir = optarg;
             break;
-        case 'b':
+        case OPT_BASENAME:
             basename = optarg;
             break;
         case 'h':
             diff_help(stdout);
-            return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+            rc = fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+            break;
         case ':':
-            return diff_usage("option '%s' needs an argument", argv[optind - 1]);
+            rc = cli_usage_error("diff", "option '%s' needs an argument", argv[optind - 1]);
+            break;
         default:
-            return diff_usage("unknown option '%s'", argv[optind - 1]);
+            rc = cli_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+            break;
         }
     }
+    free(lo);
+    free(so);
+    if (rc >= 0)
+        return rc;
     if (argc - optind != 2)
-        return diff_usage("%s", "expected two arguments: OLD/report.json NEW/report.json");
+        return cli_usage_error("diff", "expected two arguments: OLD/report.json NEW/report.json");
     /* One format fits on stdout; a directory gets all three unless told otherwise. */
     int formats = out_dir ? FMT_MD | FMT_JSON | FMT_CSV : FMT_MD;
     if (format_list && parse_formats(&formats, format_list) != 0)
         return SB_EXIT_USAGE;
     if (!out_dir && (formats & (formats - 1)))
-        return diff_usage("%s", "several formats need --out-dir");
+        return cli_usage_error("diff", "several formats need --out-dir");
     if (!*basename || strchr(basename, '/') || basename[0] == '.')
-        return diff_usage("bad --basename '%s' (a file name without '/', not starting with '.')", basename);
+        return cli_usage_error("diff", "bad --basename '%s' (a file name without '/', not starting with '.')",
+                               basename);
     if (out_dir && !*out_dir)
-        return diff_usage("%s", "--out-dir is empty");
+        return cli_usage_error("diff", "--out-dir is empty");
     return run_diff(argv[optind], argv[optind + 1], formats, out_dir, basename);
 }

@@ -5,7 +5,7 @@
  * The comparison reads report.json (the documented contract, not the in-memory model), so a
  * report from an earlier tool version can be compared as long as it carries the keys used here:
  * `generated`, `results[].{id, status, control, feature, resource_id, evidence[].{resource_id,
- * path, value}, exception.{entry_id, state, expires}}`, `exceptions[].{entry_id, kind,
+ * path, value}, exception and expired_exception.{entry_id, state, expires}}`, `exceptions[].{entry_id, kind,
  * finding_id, control, feature, resource_pattern, expires, expired}`. Other keys are ignored.
  *
  * Kinds of change (enum sb_change_kind in report.h):
@@ -74,6 +74,12 @@ struct sb_diff_current {
 void diff_render_md_section(const struct sb_changes *c, struct sb_buf *out);
 /** The whole diff.md document. */
 void diff_render_md(const struct sb_changes *c, const struct sb_diff_current *cur, struct sb_buf *out);
+/**
+ * The changes as a JSON array of {kind, finding_id, control, feature, resource_id, path,
+ * old_value, new_value} (absent values are null): diff.json's "changes", reusable wherever the
+ * changes are embedded in JSON. Caller owns the tree (cJSON_Delete).
+ */
+cJSON *diff_changes_json(const struct sb_changes *c);
 /** diff.json: {tool, previous, current, counts, changes[]}. */
 void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *cur, struct sb_buf *out);
 /** diff.csv (RFC 4180, CRLF): kind,finding_id,control,feature,resource_id,path,old_value,new_value. */

@@ -151,6 +151,25 @@ static void add_count(cJSON *o, const char *key, size_t n)
     cJSON_AddItemToObject(o, key, cJSON_CreateRaw(num));
 }
 
+cJSON *diff_changes_json(const struct sb_changes *c)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; c && i < c->n; i++) {
+        const struct sb_change *x = &c->items[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "kind", sb_change_kind_id(x->kind));
+        add_str(o, "finding_id", x->finding_id);
+        add_str(o, "control", x->control);
+        add_str(o, "feature", x->feature);
+        add_str(o, "resource_id", x->resource_id);
+        add_str(o, "path", x->path);
+        add_str(o, "old_value", x->old_value);
+        add_str(o, "new_value", x->new_value);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *cur, struct sb_buf *out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -168,20 +187,7 @@ void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *
     cJSON *counts = cJSON_AddObjectToObject(root, "counts");
     for (int k = 0; k < SB_CHANGE_KIND_COUNT; k++)
         add_count(counts, sb_change_kind_id((enum sb_change_kind)k), diff_count(c, (enum sb_change_kind)k));
-    cJSON *arr = cJSON_AddArrayToObject(root, "changes");
-    for (size_t i = 0; c && i < c->n; i++) {
-        const struct sb_change *x = &c->items[i];
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "kind", sb_change_kind_id(x->kind));
-        add_str(o, "finding_id", x->finding_id);
-        add_str(o, "control", x->control);
-        add_str(o, "feature", x->feature);
-        add_str(o, "resource_id", x->resource_id);
-        add_str(o, "path", x->path);
-        add_str(o, "old_value", x->old_value);
-        add_str(o, "new_value", x->new_value);
-        cJSON_AddItemToArray(arr, o);
-    }
+    cJSON_AddItemToObject(root, "changes", diff_changes_json(c));
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) {

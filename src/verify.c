@@ -1,13 +1,13 @@
 /* `mcsb-audit verify DIR [--pubkey KEY]`: check a report directory against its manifest. */
 #include "manifest.h"
 
+#include "cli.h"
 #include "err.h"
 #include "json_parse.h"
 #include "sign.h"
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,45 +36,25 @@ struct vstate {
     size_t problems;
 };
 
-static const struct {
-    const char *name;
-    int has_arg;
-    int val;
-    const char *arg;
-    const char *help;
-} verify_opts[] = {
-    {"pubkey", required_argument, 'k', "KEY", "also check manifest.json.sig with this public key (PEM or certificate)"},
-    {"help", no_argument, 'h', NULL, "show this help and exit"},
+enum { OPT_PUBKEY = 256 };
+
+static const struct sb_option verify_options[] = {
+    {"pubkey", required_argument, OPT_PUBKEY, "KEY", "also check manifest.json.sig with this public key (PEM or certificate)"},
+    {"help", no_argument, 'h', NULL, "show this help"},
+    {NULL, 0, 0, NULL, NULL},
 };
-#define NOPTS (sizeof verify_opts / sizeof verify_opts[0])
 
 static void print_help(FILE *f)
 {
-    fputs("Usage: mcsb-audit verify DIR [--pubkey KEY.pub]\n"
-          "Check every file listed in DIR/manifest.sha256 and DIR/manifest.json against its SHA-256.\n\n",
+    fputs("Usage: mcsb-audit verify DIR [--pubkey KEY.pub]\n\n"
+          "Check every file listed in DIR/manifest.sha256 and DIR/manifest.json against its SHA-256.\n\n"
+          "Options:\n",
           f);
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", verify_opts[i].name, verify_opts[i].arg ? " " : "",
-                 verify_opts[i].arg ? verify_opts[i].arg : "");
-        fprintf(f, "  %-22s %s\n", left, verify_opts[i].help);
-    }
+    cli_print_options(f, verify_options);
     fputs("\nPrints NAME: OK | MISMATCH | MISSING per file. Exit status: 0 all good; 8 a hash or\n"
           "signature did not match, a file is missing or a name is unsafe; 3 malformed manifest or\n"
           "unusable key; 2 usage error.\n",
           f);
-}
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("mcsb-audit: verify: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'mcsb-audit verify --help'.\n", stderr);
-    va_end(ap);
-    return SB_EXIT_USAGE;
 }
 
 /* Every problem is counted and explained on stderr; the per-file verdicts go to stdout. */
@@ -334,33 +314,39 @@ cleanup:
 
 int verify_command(int argc, char **argv)
 {
-    struct option longopts[NOPTS + 1];
-    for (size_t i = 0; i < NOPTS; i++)
-        longopts[i] = (struct option){verify_opts[i].name, verify_opts[i].has_arg, NULL, verify_opts[i].val};
-    longopts[NOPTS] = (struct option){0, 0, 0, 0};
+    struct option *lo;
+    char *so;
+    cli_getopt_table(verify_options, &lo, &so);
     const char *pubkey = NULL;
+    int rc = -1, c;
+    optind = 0;
     opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while (rc < 0 && (c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
         switch (c) {
-        case 'k':
+        case OPT_PUBKEY:
             pubkey = optarg;
             break;
         case 'h':
             print_help(stdout);
-            return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+            rc = fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+            break;
         case ':':
-            return usage_error("option '%s' needs an argument", argv[optind - 1]);
+            rc = cli_usage_error("verify", "option '%s' needs an argument", argv[optind - 1]);
+            break;
         default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            rc = cli_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+            break;
         }
     }
+    free(lo);
+    free(so);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
-        return usage_error("%s", "missing the report directory");
+        return cli_usage_error("verify", "missing the report directory");
     if (argc - optind > 1)
-        return usage_error("unexpected argument '%s'", argv[optind + 1]);
-    int rc = run_verify(argv[optind], pubkey);
+        return cli_usage_error("verify", "unexpected argument '%s'", argv[optind + 1]);
+    rc = run_verify(argv[optind], pubkey);
     if (fflush(stdout) != 0 && rc == SB_EXIT_OK)
         rc = SB_EXIT_OUTPUT;
     return rc;

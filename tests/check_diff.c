@@ -242,6 +242,29 @@ START_TEST(test_fail_on_new_with_exceptions)
 }
 END_TEST
 
+START_TEST(test_exception_expired_rules)
+{
+    struct sb_changes *c = diff_text(
+        "{\"generated\":\"a\",\"results\":["
+        "{\"id\":\"F1\",\"status\":\"fail\",\"exception\":{\"entry_id\":\"EX-1\",\"state\":\"applied\"}},"
+        "{\"id\":\"F2\",\"status\":\"fail\",\"exception\":{\"entry_id\":\"EX-2\",\"state\":\"applied\"}},"
+        "{\"id\":\"F3\",\"status\":\"fail\",\"exception\":{\"entry_id\":\"EX-3\",\"state\":\"applied\"}}]}",
+        "{\"generated\":\"b\",\"results\":["
+        "{\"id\":\"F1\",\"status\":\"fail\",\"expired_exception\":{\"entry_id\":\"EX-1\",\"state\":\"expired\","
+        "\"expires\":\"2026-09-01\"}},"
+        "{\"id\":\"F2\",\"status\":\"fail\",\"exception\":{\"entry_id\":\"EX-2\",\"state\":\"applied\"},"
+        "\"expired_exception\":{\"entry_id\":\"EX-0\",\"state\":\"expired\"}},"
+        "{\"id\":\"F3\",\"status\":\"fail\",\"exception\":{\"entry_id\":\"EX-3\",\"state\":\"applied\"}}]}");
+    /* Only F1: F2 is still covered by EX-2 (EX-0 never covered it), F3 did not change. */
+    ck_assert_uint_eq(c->n, 1);
+    char *got = change_str(&c->items[0]);
+    ck_assert_str_eq(got, "exception_expired|F1|-|-|EX-1: applied|EX-1: expired (valid through 2026-09-01)");
+    free(got);
+    ck_assert_int_eq(diff_fail_on_new(c), 0);
+    sb_changes_free(c);
+}
+END_TEST
+
 static void expect_bad(const char *rel, const char *want)
 {
     cJSON *a = load("diff/old.json"), *b = load(rel);
@@ -351,6 +374,7 @@ static Suite *diff_suite(void)
     tcase_add_test(tc, test_evidence_matching);
     tcase_add_test(tc, test_sorted_deterministically);
     tcase_add_test(tc, test_fail_on_new_with_exceptions);
+    tcase_add_test(tc, test_exception_expired_rules);
     tcase_add_test(tc, test_malformed_reports);
     suite_add_tcase(s, tc);
     tc = tcase_create("render");
