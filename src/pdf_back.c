@@ -20,7 +20,7 @@ void pdf_doc_exceptions(struct pdf_doc *d)
     }
     pdf_doc_para(d, "Entries of the exceptions file. An exception never changes a verdict: it is shown beside "
                     "the result it matches. An expired entry is not applied.");
-    static const double cols[6] = {0.14, 0.20, 0.30, 0.16, 0.12, 0.08};
+    static const double cols[6] = {0.13, 0.20, 0.29, 0.15, 0.13, 0.10};
     struct pdf_cell hdr[6] = {pdf_doc_hcell("Entry"), pdf_doc_hcell("Applies to"), pdf_doc_hcell("Justification"),
                               pdf_doc_hcell("Approver / ticket"), pdf_doc_hcell("Expires"), pdf_doc_hcell("Matched")};
     struct pdf_table t = {.zebra = true};

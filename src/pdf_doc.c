@@ -99,16 +99,19 @@ void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const c
 void pdf_doc_decorate(struct pdf_lay *l, void *arg)
 {
     struct pdf_doc *d = arg;
-    if (l->page == 1 || l->dry)
+    if (l->dry)
         return;
     double ytop = l->top + 16, ybot = l->bottom - 22;
-    pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ytop, d->title);
-    if (!sb_empty(d->r->classification)) {
-        double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification);
-        pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop,
-                     d->r->classification);
+    /* The cover carries the title and classification itself: footer only. */
+    if (l->page > 1) {
+        pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ytop, d->title);
+        if (!sb_empty(d->r->classification)) {
+            double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification);
+            pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop,
+                         d->r->classification);
+        }
+        pdf_lay_line(l, l->left, ytop - 4, l->right, ytop - 4, 0.5, 0xC8CDD4);
     }
-    pdf_lay_line(l, l->left, ytop - 4, l->right, ytop - 4, 0.5, 0xC8CDD4);
     pdf_lay_line(l, l->left, ybot + 10, l->right, ybot + 10, 0.5, 0xC8CDD4);
     char *gen = sb_xasprintf("Generated %s", d->r->generated);
     pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ybot, gen);

@@ -62,7 +62,7 @@ struct pdf_cell pdf_doc_cell(enum pdf_font f, const char *text);
 /** "Label: value" two-column row in a key/value table. */
 void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const char *value, enum pdf_font vf);
 
-/** Running header and footer (pdf_decorate_fn; skips the cover page). */
+/** Running header and footer (pdf_decorate_fn; the cover gets the footer only). */
 void pdf_doc_decorate(struct pdf_lay *l, void *arg);
 
 /* The sections, in document order. */

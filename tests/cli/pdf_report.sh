@@ -1,0 +1,116 @@
+#!/bin/bash
+# Black-box test of the PDF report: a valid file (qpdf), every font embedded (pdffonts), every
+# control id and feature name in the text (pdftotext), "Page N of M" footers, one outline entry
+# per section and control, the metadata, byte-identical reruns, Letter paper, and exit 4 with
+# no file left behind when the fonts or the output directory are unusable.
+set -u
+PY=/usr/bin/python3
+: "${SB_BIN:?}" "${SB_SRC:?}" "${SB_BUILD:?}"
+
+work=$(mktemp -d "$SB_BUILD/pdf-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+estate="$SB_SRC/sample-reports/estate"
+baseline="$SB_SRC/templates/baselines/expressroute.json"
+export LC_ALL=C SOURCE_DATE_EPOCH=1790726400
+
+report() { # $1 = out dir, rest = extra options
+    local out=$1
+    shift
+    (cd "$estate" && "$SB_BIN" report --quiet \
+        --input snapshot-contoso.json --input arg-export-fabrikam.json --input diagnostic-settings-fabrikam.json \
+        --exceptions exceptions.json --organisation "Contoso Group" --classification "Confidential" \
+        --format pdf --out-dir "$out" "$@")
+}
+
+report "$work/a"
+rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || fail "report exited $rc"
+pdf="$work/a/report.pdf"
+[ -s "$pdf" ] || fail "no report.pdf"
+head -c 5 "$pdf" | grep -q '^%PDF-' || fail "not a PDF header"
+
+qpdf --check "$pdf" >"$work/qpdf.txt" 2>&1 || { cat "$work/qpdf.txt" >&2; fail "qpdf --check failed"; }
+
+# Every font embedded: the emb column of pdffonts is "yes" on every row, and there are three faces.
+pdffonts "$pdf" >"$work/fonts.txt" 2>/dev/null || fail "pdffonts failed"
+"$PY" - "$work/fonts.txt" <<'EOF' || fail "a font is not embedded"
+import sys
+rows = open(sys.argv[1]).read().splitlines()[2:]
+assert len(rows) == 3, rows
+for r in rows:
+    f = r.split()
+    # name type... encoding emb sub uni id gen: emb is the 5th field from the end
+    assert f[-5] == "yes", r
+    assert "DejaVu" in f[0], r
+EOF
+
+pdfinfo "$pdf" >"$work/info.txt" 2>/dev/null || fail "pdfinfo failed"
+grep -q '^Producer: *mcsb-audit ' "$work/info.txt" || fail "Producer is not mcsb-audit"
+grep -q '^Title: *ExpressRoute security baseline assessment$' "$work/info.txt" || fail "Title missing"
+grep -q '^Author: *Contoso Group$' "$work/info.txt" || fail "Author missing"
+grep -q '^CreationDate: .*2026' "$work/info.txt" || fail "CreationDate missing"
+grep -q '^Page size: *595.* x 841.* (A4)' "$work/info.txt" || fail "not A4"
+pages=$(sed -n 's/^Pages: *//p' "$work/info.txt")
+
+# poppler warns about libharu 2.3.0's ToUnicode CMap on stderr; the text is still right.
+pdftotext "$pdf" "$work/text.txt" 2>/dev/null || fail "pdftotext failed"
+qpdf --json=2 --json-key=outlines "$pdf" >"$work/outline.json" 2>/dev/null || fail "qpdf --json failed"
+"$PY" - "$baseline" "$work/text.txt" "$work/outline.json" "$pages" <<'EOF' || fail "text or outline check failed"
+import json, re, sys
+b = json.load(open(sys.argv[1]))
+text = re.sub(r"\s+", " ", open(sys.argv[2], encoding="utf-8").read())
+outline = json.load(open(sys.argv[3]))["outlines"]
+pages = int(sys.argv[4])
+missing = []
+for c in b["controls"]:
+    if c["id"] not in text:
+        missing.append(c["id"])
+    for f in c["features"]:
+        if f["name"] not in text:
+            missing.append(c["id"] + " / " + f["name"])
+assert not missing, "not in the text: %s" % missing
+for n in (1, 2, pages):
+    assert "Page %d of %d" % (n, pages) in text, "no 'Page %d of %d'" % (n, pages)
+assert "sha256sum -c manifest.sha256" in text and "mcsb-audit verify DIR" in text
+assert "Prepared by" in text and "Reviewed by" in text
+top = [o["title"] for o in outline]
+for s in ("Cover", "Contents", "Executive summary", "Security profile", "Responsibility matrix",
+          "Findings by control", "Exceptions and attestations", "Collection gaps and not-assessed results",
+          "Method"):
+    assert s in top, "outline lacks %r: %s" % (s, top)
+findings = next(o for o in outline if o["title"] == "Findings by control")
+kids = [k["title"] for k in findings["kids"]]
+want = ["%s %s" % (c["id"], c["title"]) for c in b["controls"]]
+assert kids == want, "control bookmarks %s != %s" % (kids, want)
+# Bookmarks point at pages in document order.
+pos = [k["destpageposfrom1"] for k in findings["kids"]]
+assert pos == sorted(pos) and pos[0] >= findings["destpageposfrom1"], pos
+EOF
+
+# Same inputs, same time: the same bytes.
+report "$work/b" || [ $? -eq 1 ] || fail "second report failed"
+cmp -s "$pdf" "$work/b/report.pdf" || fail "two runs differ"
+
+# Letter paper.
+report "$work/letter" --paper letter || [ $? -eq 1 ] || fail "letter report failed"
+pdfinfo "$work/letter/report.pdf" 2>/dev/null | grep -q '^Page size: *612 x 792' || fail "not Letter"
+
+# Missing fonts: exit 4, a message naming the font, and nothing left in the output directory.
+mkdir -p "$work/nofonts" "$work/c"
+(cd "$estate" && "$SB_BIN" report --quiet --input snapshot-contoso.json --baseline "$baseline" \
+    --data-dir "$work/nofonts" --format pdf --out-dir "$work/c" 2>"$work/err.txt")
+rc=$?
+[ "$rc" -eq 4 ] || fail "missing fonts: exit $rc, expected 4"
+grep -q 'DejaVuSans.ttf: cannot read font' "$work/err.txt" || fail "missing fonts: message: $(cat "$work/err.txt")"
+[ -z "$(ls -A "$work/c")" ] || fail "missing fonts left files: $(ls -A "$work/c")"
+
+# Unusable output directory (a regular file): exit 4, no PDF anywhere.
+touch "$work/notadir"
+(cd "$estate" && "$SB_BIN" report --quiet --input snapshot-contoso.json --format pdf \
+    --out-dir "$work/notadir/sub" 2>"$work/err2.txt")
+rc=$?
+[ "$rc" -eq 4 ] || fail "unwritable output: exit $rc, expected 4 ($(cat "$work/err2.txt"))"
+[ -z "$(find "$work" -name '*.pdf*' -path '*notadir*')" ] || fail "unwritable output left a file"
+echo "ok: pdf report ($pages pages)"
