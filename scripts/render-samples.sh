@@ -3,7 +3,7 @@
 # One fixed time (SOURCE_DATE_EPOCH) so the committed samples are reproducible byte for byte;
 # the staleness test renders into a scratch directory and compares.
 set -euo pipefail
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=$2
 src="$(cd "$(dirname "$0")/.." && pwd)"
 estate="$src/sample-reports/estate"
