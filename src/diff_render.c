@@ -105,23 +105,19 @@ void diff_render_md_section(const struct sb_changes *c, struct sb_buf *out)
                      "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < c->n; i++) {
         const struct sb_change *x = &c->items[i];
-        sb_buf_puts(out, "| ");
-        md_text(out, sb_change_kind_label(x->kind));
-        sb_buf_puts(out, " | ");
-        md_code(out, x->finding_id);
-        sb_buf_puts(out, " | ");
-        md_text(out, x->control);
-        sb_buf_puts(out, " | ");
-        md_text(out, x->feature);
-        sb_buf_puts(out, " | ");
-        md_code(out, x->resource_id);
-        sb_buf_puts(out, " | ");
-        md_code(out, x->path);
-        sb_buf_puts(out, " | ");
-        md_code(out, x->old_value);
-        sb_buf_puts(out, " | ");
-        md_code(out, x->new_value);
-        sb_buf_puts(out, " |\n");
+        /* Ids, paths and observed values are shown verbatim (code); names as text. */
+        const struct {
+            const char *value;
+            bool code;
+        } cells[] = {{sb_change_kind_label(x->kind), false}, {x->finding_id, true}, {x->control, false},
+                     {x->feature, false}, {x->resource_id, true}, {x->path, true},
+                     {x->old_value, true}, {x->new_value, true}};
+        for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
+            sb_buf_puts(out, "| ");
+            (cells[k].code ? md_code : md_text)(out, cells[k].value);
+            sb_buf_putc(out, ' ');
+        }
+        sb_buf_puts(out, "|\n");
     }
 }
 
