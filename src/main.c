@@ -1,5 +1,7 @@
 /* mcsb-audit: a thin dispatcher over the core library's commands. */
 #include "cli.h"
+#include "diff.h"
+#include "manifest.h"
 #include "err.h"
 
 #include <signal.h>
@@ -44,6 +46,10 @@ int main(int argc, char **argv)
         rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "baseline") == 0)
         rc = cmd_baseline(argc - 1, argv + 1);
+    else if (strcmp(cmd, "verify") == 0)
+        rc = verify_command(argc - 1, argv + 1);
+    else if (strcmp(cmd, "diff") == 0)
+        rc = diff_command(argc - 1, argv + 1);
     else
         return cli_usage_error(NULL, "unknown command '%s'", cmd);
     /* A command that failed has already said why; do not report its stdout error twice. */

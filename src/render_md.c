@@ -1,6 +1,7 @@
 /* report.md: a one-page summary to paste into a change ticket. */
 #include "render.h"
 
+#include "diff.h"
 #include "err.h"
 #include "util.h"
 
@@ -91,18 +92,8 @@ int render_md(const struct sb_report *r, const struct sb_render_opts *o, const c
         sb_buf_printf(&b, "**Collection gaps:** %zu — parts of the estate could not be collected; affected results are "
                           "Not assessed.\n\n", r->ngaps);
     if (r->changes) {
-        size_t per[SB_CHANGE_KIND_COUNT] = {0};
-        for (size_t i = 0; i < r->changes->n; i++)
-            per[r->changes->items[i].kind]++;
-        sb_buf_printf(&b, "## Changes since the previous assessment (%s)\n\n", r->changes->previous_generated
-                                                                                ? r->changes->previous_generated : "?");
-        if (!r->changes->n)
-            sb_buf_puts(&b, "No changes.\n\n");
-        for (int k = 0; k < SB_CHANGE_KIND_COUNT; k++)
-            if (per[k])
-                sb_buf_printf(&b, "- %s: %zu\n", sb_change_kind_label((enum sb_change_kind)k), per[k]);
-        if (r->changes->n)
-            sb_buf_puts(&b, "\n");
+        diff_render_md_section(r->changes, &b);
+        sb_buf_puts(&b, "\n");
     }
     sb_buf_puts(&b, "Inputs (SHA-256):");
     for (size_t i = 0; i < r->ninputs; i++)

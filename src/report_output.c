@@ -1,6 +1,10 @@
 #include "report_output.h"
 
+#include "diff.h"
 #include "err.h"
+#include "manifest.h"
+#include "report_json.h"
+#include "sign.h"
 #include "util.h"
 
 #include <errno.h>
@@ -37,8 +41,48 @@ static int make_dirs(const char *dir, struct sb_err *e)
     return rc;
 }
 
+/* Compare with the previous report.json before rendering, so every format can show the changes. */
+static int attach_changes(struct sb_report *r, const char *previous, struct sb_err *e)
+{
+    cJSON *old = NULL;
+    char sha[65];
+    if (diff_load_report(&old, sha, previous, e) != 0)
+        return -1;
+    cJSON *cur = report_to_json(r);
+    int rc = diff_reports(&r->changes, old, cur, previous, e);
+    cJSON_Delete(old);
+    cJSON_Delete(cur);
+    if (rc != 0)
+        return -1;
+    free(r->changes->previous_sha256);
+    r->changes->previous_sha256 = sb_xstrdup(sha);
+    struct stat st;
+    r->inputs = sb_xrealloc(r->inputs, (r->ninputs + 1) * sizeof *r->inputs);
+    struct sb_report_input *in = &r->inputs[r->ninputs++];
+    memset(in, 0, sizeof *in);
+    in->role = sb_xstrdup("previous");
+    in->name = sb_xstrdup(previous);
+    in->size = stat(previous, &st) == 0 ? (uint64_t)st.st_size : 0;
+    memcpy(in->sha256, sha, 65);
+    return 0;
+}
+
+/* A bad signing key must stop the run before any report is written, not after. */
+static int check_sign_key(const char *key, struct sb_err *e)
+{
+    unsigned char *sig = NULL;
+    size_t len = 0;
+    int rc = sb_sign(&sig, &len, "", 0, key, e);
+    free(sig);
+    return rc;
+}
+
 int report_write_outputs(struct sb_report *r, const struct report_output_opts *o, struct sb_err *e)
 {
+    if (o->sign_key && check_sign_key(o->sign_key, e) != 0)
+        return -1;
+    if (o->previous && attach_changes(r, o->previous, e) != 0)
+        return -1;
     if (make_dirs(o->out_dir, e) != 0)
         return -1;
     struct sb_render_opts ropts = {o->data_dir, o->paper};
@@ -69,9 +113,13 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
             else if (rc != 0)
                 unlink(tmp[i]);
     }
-    if (rc == 0 && !o->quiet)
+    if (rc == 0 && manifest_write(o->out_dir, r, (const char *const *)final, o->nformats, o->sign_key, e) != 0)
+        rc = -1;
+    if (rc == 0 && !o->quiet) {
         for (size_t i = 0; i < o->nformats; i++)
             fprintf(stderr, "mcsb-audit: wrote %s\n", final[i]);
+        fprintf(stderr, "mcsb-audit: wrote %s/%s%s\n", o->out_dir, SB_MANIFEST_JSON, o->sign_key ? " (signed)" : "");
+    }
     for (size_t i = 0; i < o->nformats; i++)
         free(final[i]);
     return rc;
@@ -109,20 +157,8 @@ static bool reaches(const struct sb_result *res, const char *level)
 
 int report_exit_status(const struct sb_report *r, const struct report_output_opts *o)
 {
-    if (strcmp(o->fail_on, "new") == 0) {
-        if (!r->changes)
-            return SB_EXIT_OK;
-        for (size_t i = 0; i < r->changes->n; i++) {
-            const struct sb_change *c = &r->changes->items[i];
-            if (c->kind != SB_CHANGE_NEW_FINDING)
-                continue;
-            for (size_t k = 0; k < r->nresults; k++)
-                if (c->finding_id && strcmp(r->results[k].id, c->finding_id) == 0 &&
-                    r->results[k].status == SB_STATUS_FAIL && !r->results[k].exception)
-                    return SB_EXIT_FINDINGS;
-        }
-        return SB_EXIT_OK;
-    }
+    if (strcmp(o->fail_on, "new") == 0)
+        return diff_fail_on_new_report(r->changes, r) ? SB_EXIT_FINDINGS : SB_EXIT_OK;
     for (size_t i = 0; i < r->nresults; i++)
         if (reaches(&r->results[i], o->fail_on))
             return SB_EXIT_FINDINGS;
