@@ -77,6 +77,13 @@ static struct pdf_dev fake_dev(struct fake *fk)
     return (struct pdf_dev){fk, fake_width, fake_text, fake_rect, fake_line, fake_page, fake_mark};
 }
 
+/* A drawing layout on a fake device, w x h points with 20-point margins. */
+static void fake_lay(struct fake *fk, struct pdf_dev *dev, struct pdf_lay *l, double w, double h)
+{
+    *dev = fake_dev(fk);
+    pdf_lay_init(l, dev, false, w, h, 20);
+}
+
 static void fake_free(struct fake *fk)
 {
     for (size_t i = 0; i < fk->n; i++)
@@ -204,9 +211,9 @@ END_TEST
 START_TEST(paragraph_breaks_pages_inside_margins)
 {
     struct fake fk;
-    struct pdf_dev dev = fake_dev(&fk);
+    struct pdf_dev dev;
     struct pdf_lay l;
-    pdf_lay_init(&l, &dev, false, 300, 200, 20);
+    fake_lay(&fk, &dev, &l, 300, 200);
     struct sb_buf b = {0};
     for (int i = 0; i < 200; i++)
         sb_buf_printf(&b, "word%d ", i);
@@ -270,9 +277,9 @@ static void assert_inside_cells(const struct fake *fk, const struct pdf_lay *l, 
 START_TEST(table_repeats_header_and_keeps_rows_whole)
 {
     struct fake fk;
-    struct pdf_dev dev = fake_dev(&fk);
+    struct pdf_dev dev;
     struct pdf_lay l;
-    pdf_lay_init(&l, &dev, false, 400, 300, 20);
+    fake_lay(&fk, &dev, &l, 400, 300);
     struct pdf_cell hdr[3] = {{.fill = PDF_NO_FILL}, {.fill = PDF_NO_FILL}, {.fill = PDF_NO_FILL}};
     pdf_cell_add(&hdr[0], PDF_FONT_BOLD, 8, 0, "HDR-A");
     pdf_cell_add(&hdr[1], PDF_FONT_BOLD, 8, 0, "HDR-B");
@@ -328,9 +335,9 @@ END_TEST
 START_TEST(table_row_taller_than_page_splits_between_lines)
 {
     struct fake fk;
-    struct pdf_dev dev = fake_dev(&fk);
+    struct pdf_dev dev;
     struct pdf_lay l;
-    pdf_lay_init(&l, &dev, false, 400, 300, 20);
+    fake_lay(&fk, &dev, &l, 400, 300);
     struct pdf_cell hdr[3] = {{.fill = PDF_NO_FILL}, {.fill = PDF_NO_FILL}, {.fill = PDF_NO_FILL}};
     pdf_cell_add(&hdr[0], PDF_FONT_BOLD, 8, 0, "HDR-A");
     struct pdf_table t = {0};
@@ -370,9 +377,9 @@ END_TEST
 START_TEST(table_spanning_cell_uses_full_width)
 {
     struct fake fk;
-    struct pdf_dev dev = fake_dev(&fk);
+    struct pdf_dev dev;
     struct pdf_lay l;
-    pdf_lay_init(&l, &dev, false, 400, 300, 20);
+    fake_lay(&fk, &dev, &l, 400, 300);
     struct pdf_table t = {0};
     pdf_table_begin(&l, &t, 3, cols3, NULL);
     struct pdf_cell group = {.fill = PDF_NO_FILL, .span = 3};
