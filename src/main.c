@@ -1,5 +1,6 @@
 /* mcsb-audit: a thin dispatcher over the core library's commands. */
 #include "cli.h"
+#include "collect.h"
 #include "diff.h"
 #include "manifest.h"
 #include "err.h"
@@ -46,6 +47,10 @@ int main(int argc, char **argv)
         rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "baseline") == 0)
         rc = cmd_baseline(argc - 1, argv + 1);
+    else if (strcmp(cmd, "collect") == 0)
+        rc = collect_command(argc - 1, argv + 1);
+    else if (strcmp(cmd, "run") == 0)
+        rc = cmd_run(argc - 1, argv + 1);
     else if (strcmp(cmd, "verify") == 0)
         rc = verify_command(argc - 1, argv + 1);
     else if (strcmp(cmd, "diff") == 0)

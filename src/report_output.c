@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int make_dirs(const char *dir, struct sb_err *e)
+int report_make_dirs(const char *dir, struct sb_err *e)
 {
     char *p = sb_xstrdup(dir);
     int rc = 0;
@@ -83,7 +83,7 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         return -1;
     if (o->previous && attach_changes(r, o->previous, e) != 0)
         return -1;
-    if (make_dirs(o->out_dir, e) != 0)
+    if (report_make_dirs(o->out_dir, e) != 0)
         return -1;
     struct sb_render_opts ropts = {o->data_dir, o->paper};
     char tmp[8][PATH_MAX];

@@ -32,6 +32,9 @@ struct report_output_opts {
  */
 int report_write_outputs(struct sb_report *r, const struct report_output_opts *o, struct sb_err *e);
 
+/** mkdir -p, then check it is a writable directory (exit code 4 on failure). */
+int report_make_dirs(const char *dir, struct sb_err *e);
+
 /** 0 when `level` is a known --fail-on level. */
 int report_fail_on_valid(const char *level);
 
