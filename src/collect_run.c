@@ -177,7 +177,7 @@ static void submit_arg(struct collector *col, struct job *j, const char *skip_to
     cJSON_Delete(body);
     char *url = sb_xasprintf("%s/providers/Microsoft.ResourceGraph/resources?api-version=%s", col->arm,
                              SNAP_API_RESOURCE_GRAPH);
-    http_submit(col->http, "POST", url, text, HTTP_CLASS_ARG, on_done, j);
+    http_submit(col->http, "POST", url, text, HTTP_CLASS_ARG, true, on_done, j);
     free(url);
     cJSON_free(text);
 }
@@ -224,7 +224,7 @@ static void arg_gap_each(struct collector *col, const struct job *j, const struc
 
 static void submit_get(struct collector *col, struct job *j, const char *url)
 {
-    http_submit(col->http, "GET", url, NULL, HTTP_CLASS_ARM, on_done, j);
+    http_submit(col->http, "GET", url, NULL, HTTP_CLASS_ARM, j->kind == JOB_SUB_LIST, on_done, j);
 }
 
 static void queue_detail(struct collector *col, enum job_kind kind, const char *id)
@@ -510,7 +510,8 @@ static void fill_metadata(struct collector *col, const struct auth *auth)
         s->scope_subscriptions = copy_strv(col->visible, col->n_visible);
         s->n_scope_subscriptions = col->n_visible;
     }
-    qsort(s->scope_subscriptions, s->n_scope_subscriptions, sizeof(char *), cmp_strp);
+    if (s->n_scope_subscriptions > 1)
+        qsort(s->scope_subscriptions, s->n_scope_subscriptions, sizeof(char *), cmp_strp);
     s->scope_management_groups = copy_strv(cfg->management_groups, cfg->n_management_groups);
     s->n_scope_management_groups = cfg->n_management_groups;
     s->queries = copy_strv((char *const[]){(char *)QUERY}, 1);

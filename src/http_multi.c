@@ -27,6 +27,7 @@ struct http_req {
     void *ctx;
     int attempts;          /* attempts started */
     bool auth_retried;     /* the one retry after a 401 was used */
+    bool urgent;
     bool force_token;
     unsigned token_gen;
     long long not_before;  /* monotonic ms */
@@ -41,11 +42,18 @@ struct http_req {
     char errbuf[CURL_ERROR_SIZE];
 };
 
+/* Requests waiting to start (FIFO). */
+struct http_queue {
+    struct http_req *head, *tail;
+};
+
 struct http_client {
     struct http_options o;
     struct auth *auth;
     CURLM *multi;
-    struct http_req *head, *tail; /* waiting to start */
+    /* Urgent requests (discovery: listings, Resource Graph pages) start before detail GETs,
+     * so the detail queue keeps filling while it drains. */
+    struct http_queue queue[2];
     long long gate[HTTP_CLASS_COUNT];
     uint64_t rng;
     struct http_progress prog;
@@ -130,11 +138,13 @@ void http_client_free(struct http_client *c)
 {
     if (!c)
         return;
-    struct http_req *r = c->head;
-    while (r) {
-        struct http_req *n = r->next;
-        req_free(r);
-        r = n;
+    for (int q = 0; q < 2; q++) {
+        struct http_req *r = c->queue[q].head;
+        while (r) {
+            struct http_req *n = r->next;
+            req_free(r);
+            r = n;
+        }
     }
     curl_multi_cleanup(c->multi);
     free(c);
@@ -152,18 +162,20 @@ bool http_auth_failed(const struct http_client *c)
 
 static void enqueue(struct http_client *c, struct http_req *r)
 {
+    struct http_queue *q = &c->queue[r->urgent ? 0 : 1];
     r->next = NULL;
-    if (c->tail)
-        c->tail->next = r;
+    if (q->tail)
+        q->tail->next = r;
     else
-        c->head = r;
-    c->tail = r;
+        q->head = r;
+    q->tail = r;
 }
 
 void http_submit(struct http_client *c, const char *method, const char *url, const char *body,
-                 enum http_class cls, http_done_fn *done, void *ctx)
+                 enum http_class cls, bool urgent, http_done_fn *done, void *ctx)
 {
     struct http_req *r = sb_xcalloc(1, sizeof *r);
+    r->urgent = urgent;
     r->method = sb_xstrdup(method);
     r->url = sb_xstrdup(url);
     r->body = sb_xstrdup(body);
@@ -309,23 +321,26 @@ static int start(struct http_client *c, struct http_req *r, long long now)
 /* Start every due request while there is room. Failed starts are delivered and freed. */
 static void start_due(struct http_client *c, long long now)
 {
-    struct http_req *prev = NULL, *r = c->head;
-    while (r && c->prog.active < (size_t)c->o.max_parallel) {
-        struct http_req *next = r->next;
-        if (r->not_before > now || c->gate[r->cls] > now) {
-            prev = r;
+    for (int qi = 0; qi < 2; qi++) {
+        struct http_queue *q = &c->queue[qi];
+        struct http_req *prev = NULL, *r = q->head;
+        while (r && c->prog.active < (size_t)c->o.max_parallel) {
+            struct http_req *next = r->next;
+            if (r->not_before > now || c->gate[r->cls] > now) {
+                prev = r;
+                r = next;
+                continue;
+            }
+            if (prev)
+                prev->next = next;
+            else
+                q->head = next;
+            if (q->tail == r)
+                q->tail = prev;
+            if (start(c, r, now) != 0)
+                req_free(r);
             r = next;
-            continue;
         }
-        if (prev)
-            prev->next = next;
-        else
-            c->head = next;
-        if (c->tail == r)
-            c->tail = prev;
-        if (start(c, r, now) != 0)
-            req_free(r);
-        r = next;
     }
 }
 
@@ -466,7 +481,7 @@ static void draw_progress(struct http_client *c, long long now, bool final)
 
 int http_run(struct http_client *c, struct sb_err *e)
 {
-    while (c->head || c->prog.active) {
+    while (c->queue[0].head || c->queue[1].head || c->prog.active) {
         long long now = mono_ms();
         start_due(c, now);
         int running = 0;
@@ -483,16 +498,19 @@ int http_run(struct http_client *c, struct sb_err *e)
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
             finish(c, r, cc);
         }
+        if (!c->prog.active && !c->queue[0].head && !c->queue[1].head)
+            break;
         now = mono_ms();
         draw_progress(c, now, false);
         /* Sleep until a transfer needs us or a waiting request becomes due. */
         long wait = PROGRESS_EVERY_MS;
-        for (struct http_req *r = c->head; r; r = r->next) {
-            long long due = r->not_before > c->gate[r->cls] ? r->not_before : c->gate[r->cls];
-            long d = due <= now ? 0 : (long)(due - now);
-            if (d < wait && (d > 0 || c->prog.active < (size_t)c->o.max_parallel))
-                wait = d;
-        }
+        for (int qi = 0; qi < 2; qi++)
+            for (struct http_req *r = c->queue[qi].head; r; r = r->next) {
+                long long due = r->not_before > c->gate[r->cls] ? r->not_before : c->gate[r->cls];
+                long d = due <= now ? 0 : (long)(due - now);
+                if (d < wait && (d > 0 || c->prog.active < (size_t)c->o.max_parallel))
+                    wait = d;
+            }
         long cto = -1;
         curl_multi_timeout(c->multi, &cto);
         if (cto >= 0 && cto < wait)

@@ -61,10 +61,11 @@ void http_client_free(struct http_client *c);
 
 /**
  * Queue a request to an absolute URL (already checked by the caller). `body` is a JSON text
- * for POST (copied), NULL for GET. `ctx` is passed back to `done`.
+ * for POST (copied), NULL for GET. `urgent` requests start before all others (discovery
+ * pages that feed more work). `ctx` is passed back to `done`.
  */
 void http_submit(struct http_client *c, const char *method, const char *url, const char *body,
-                 enum http_class cls, http_done_fn *done, void *ctx);
+                 enum http_class cls, bool urgent, http_done_fn *done, void *ctx);
 
 /** Drive every queued request (and those the callbacks queue) to completion. */
 int http_run(struct http_client *c, struct sb_err *e);

@@ -180,9 +180,16 @@ static bool prefer_second(const struct snap_resource *a, const struct snap_resou
     return second;
 }
 
+/* qsort's array must not be NULL even when empty (UBSan checks the nonnull attribute). */
+static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 static void sort_and_dedup(struct snapshot *s)
 {
-    qsort(s->resources, s->n_resources, sizeof *s->resources, cmp_resource);
+    sort_n(s->resources, s->n_resources, sizeof *s->resources, cmp_resource);
     size_t w = 0;
     for (size_t i = 0; i < s->n_resources; i++) {
         if (w > 0 && strcmp(s->resources[w - 1].key, s->resources[i].key) == 0) {
@@ -199,7 +206,7 @@ static void sort_and_dedup(struct snapshot *s)
     }
     s->n_resources = w;
 
-    qsort(s->gaps, s->n_gaps, sizeof *s->gaps, cmp_gap);
+    sort_n(s->gaps, s->n_gaps, sizeof *s->gaps, cmp_gap);
     w = 0;
     for (size_t i = 0; i < s->n_gaps; i++) {
         if (w > 0 && cmp_gap(&s->gaps[w - 1], &s->gaps[i]) == 0) {
@@ -215,7 +222,7 @@ static void sort_and_dedup(struct snapshot *s)
     }
     s->n_gaps = w;
 
-    qsort(s->collected, s->n_collected, sizeof *s->collected, cmp_collected);
+    sort_n(s->collected, s->n_collected, sizeof *s->collected, cmp_collected);
     w = 0;
     for (size_t i = 0; i < s->n_collected; i++) {
         if (w > 0 && cmp_collected(&s->collected[w - 1], &s->collected[i]) == 0) {
@@ -227,7 +234,7 @@ static void sort_and_dedup(struct snapshot *s)
     }
     s->n_collected = w;
 
-    qsort(s->subscriptions, s->n_subscriptions, sizeof *s->subscriptions, cmp_sub);
+    sort_n(s->subscriptions, s->n_subscriptions, sizeof *s->subscriptions, cmp_sub);
     w = 0;
     for (size_t i = 0; i < s->n_subscriptions; i++) {
         struct snap_subscription *u = &s->subscriptions[i];

@@ -79,6 +79,7 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: avoid the 40 ms delayed-ACK stall
     server_version = "FakeAzure/1.0"
 
     def log_message(self, fmt, *args):  # quiet
@@ -100,7 +101,7 @@ class Handler(BaseHTTPRequestHandler):
                     f.write(json.dumps(entry) + "\n")
 
     def send_json(self, status, obj, headers=None, fault=None, raw=None, extra=None):
-        body = raw if raw is not None else json.dumps(obj, indent=1).encode()
+        body = raw if raw is not None else json.dumps(obj, separators=(",", ":")).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -239,7 +240,7 @@ class Handler(BaseHTTPRequestHandler):
         status, obj = self.route(body, kind)
         raw = None
         if kind == "truncate":
-            full = json.dumps(obj, indent=1).encode()
+            full = json.dumps(obj, separators=(",", ":")).encode()
             raw = full[: len(full) // 2]
         headers = dict(self.st.config.get("response_headers", {}))
         self.send_json(status, obj, headers, kind, raw)
@@ -309,6 +310,11 @@ class Handler(BaseHTTPRequestHandler):
         return 200, out
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # listen() backlog; the default 5 drops SYNs of parallel clients (1 s retransmit)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -318,9 +324,7 @@ def main():
     a = ap.parse_args()
     with open(a.config, encoding="utf-8") as f:
         config = json.load(f)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    srv.request_queue_size = 128
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.state = State(config)
     srv.log_path = a.log
     tmp = a.port_file + ".tmp"
