@@ -28,6 +28,7 @@ struct fixture {
     struct sb_policy policies[2];
     struct sb_profile_attr profile[4];
     struct sb_report *r;
+    size_t capresults;
 };
 
 static void make_baseline(struct fixture *fx)
@@ -77,10 +78,11 @@ static void add_evidence(struct sb_result *res, const char *rid, const char *pat
                                                            sb_xstrdup(value), sb_xstrdup(expected)};
 }
 
-static struct sb_result *add_result(struct sb_report *r, const struct sb_feature *f, const char *name,
+static struct sb_result *add_result(struct fixture *fx, const struct sb_feature *f, const char *name,
                                     enum sb_status st, const char *summary)
 {
-    r->results = sb_xrealloc(r->results, (r->nresults + 1) * sizeof *r->results);
+    struct sb_report *r = fx->r;
+    sb_grow((void **)&r->results, &fx->capresults, r->nresults + 1, sizeof *r->results);
     struct sb_result *res = &r->results[r->nresults++];
     memset(res, 0, sizeof *res);
     res->control = f->control;
@@ -145,7 +147,7 @@ static struct fixture *make_fixture(size_t bulk)
                                              NULL, NULL, sb_xstrdup("Old"), sb_xstrdup("A. N. Other"), NULL,
                                              sb_xstrdup("2025-01-01"), true, 0};
 
-    struct sb_result *res = add_result(r, &fx->ns1[0], "er-a", SB_STATUS_FAIL,
+    struct sb_result *res = add_result(fx, &fx->ns1[0], "er-a", SB_STATUS_FAIL,
                                        "Gateway subnet has no NSG – Zürich 😀");
     res->severity = SB_SEV_HIGH;
     res->remediation = sb_xstrdup("Attach an NSG to the GatewaySubnet.");
@@ -155,26 +157,26 @@ static struct fixture *make_fixture(size_t bulk)
                  "(absent)", "non-empty NSG id");
     add_evidence(res, "/subscriptions/" SUB "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v",
                  "properties.flowLogs", "[]", "at least one flow log");
-    res = add_result(r, &fx->ns1[0], "er-b", SB_STATUS_PASS, "NSG attached");
+    res = add_result(fx, &fx->ns1[0], "er-b", SB_STATUS_PASS, "NSG attached");
     add_evidence(res, res->resource_id, "properties.subnets[0].properties.networkSecurityGroup.id",
                  "/subscriptions/" SUB "/nsg/x", "non-empty NSG id");
     for (size_t i = 0; i < bulk; i++) {
         char name[32];
         snprintf(name, sizeof name, "bulk-%06zu", i);
-        res = add_result(r, &fx->ns1[0], name, SB_STATUS_PASS, "NSG attached");
+        res = add_result(fx, &fx->ns1[0], name, SB_STATUS_PASS, "NSG attached");
         add_evidence(res, res->resource_id, "properties.subnets[0].properties.networkSecurityGroup.id",
                      "/subscriptions/" SUB "/resourceGroups/rg-net/providers/Microsoft.Network/nsg/x",
                      "non-empty NSG id");
     }
-    add_result(r, &fx->ns1[1], NULL, SB_STATUS_NOT_ASSESSED, "Subscription listing was forbidden");
-    res = add_result(r, &fx->dp3[0], "er-a", SB_STATUS_MANUAL, "Attest MACsec or IPsec");
+    add_result(fx, &fx->ns1[1], NULL, SB_STATUS_NOT_ASSESSED, "Subscription listing was forbidden");
+    res = add_result(fx, &fx->dp3[0], "er-a", SB_STATUS_MANUAL, "Attest MACsec or IPsec");
     /* Longer than a cell holds: 40,000 'x' then non-ASCII, so the cut must land on a boundary. */
     struct sb_buf big = {0};
     for (int i = 0; i < 40000; i++)
         sb_buf_putc(&big, 'x');
     sb_buf_puts(&big, "ééé");
     res->remediation = sb_buf_take(&big);
-    add_result(r, &fx->dp3[0], "er-b", SB_STATUS_NOT_APPLICABLE, "Direct port not used");
+    add_result(fx, &fx->dp3[0], "er-b", SB_STATUS_NOT_APPLICABLE, "Direct port not used");
 
     r->ngaps = 1;
     r->gaps = sb_xcalloc(1, sizeof *r->gaps);
