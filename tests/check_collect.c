@@ -335,6 +335,35 @@ START_TEST(test_retry_after_honoured)
 }
 END_TEST
 
+START_TEST(test_quota_and_token_lifetime)
+{
+    struct fake f;
+    /* Resource Graph says its quota is spent for 1 s: the next page must wait. Tokens live 2 s:
+     * the collector must fetch a fresh one before the old one expires (no 401 needed). */
+    fake_start(&f,
+               "[{\"match\": \"ResourceGraph\", \"kind\": \"headers\", \"headers\":"
+               " {\"x-ms-user-quota-remaining\": \"0\", \"x-ms-user-quota-resets-after\": \"00:00:01\"}}]",
+               "\"token_lifetime\": 2");
+    ck_assert_int_eq(run(&f, "--quiet", NULL), SB_EXIT_OK);
+    cJSON *arg = requests_matching(&f, "ResourceGraph");
+    double t0 = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(arg, 0), "t"));
+    double t1 = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(arg, 1), "t"));
+    ck_assert_msg(t1 - t0 >= 1.0, "second page %.3f s after the first, quota reset was 1 s", t1 - t0);
+    cJSON_Delete(arg);
+    cJSON *tok = requests_matching(&f, "/oauth2/v2.0/token");
+    ck_assert_int_ge(cJSON_GetArraySize(tok), 2);
+    cJSON_Delete(tok);
+    cJSON *all = requests_matching(&f, "/");
+    cJSON *r;
+    cJSON_ArrayForEach(r, all)
+    {
+        ck_assert_int_ne((int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "status")), 401);
+    }
+    cJSON_Delete(all);
+    fake_stop(&f);
+}
+END_TEST
+
 START_TEST(test_transient_faults_recovered)
 {
     struct fake f;
@@ -589,6 +618,7 @@ static Suite *collect_suite(void)
     tcase_add_test(tc, test_full_estate);
     tcase_add_test(tc, test_stable_output);
     tcase_add_test(tc, test_retry_after_honoured);
+    tcase_add_test(tc, test_quota_and_token_lifetime);
     tcase_add_test(tc, test_transient_faults_recovered);
     tcase_add_test(tc, test_forbidden_subscription_is_a_gap);
     tcase_add_test(tc, test_resource_gaps);

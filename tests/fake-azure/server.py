@@ -243,6 +243,8 @@ class Handler(BaseHTTPRequestHandler):
             full = json.dumps(obj, separators=(",", ":")).encode()
             raw = full[: len(full) // 2]
         headers = dict(self.st.config.get("response_headers", {}))
+        if kind == "headers":
+            headers.update(fault.get("headers", {}))
         self.send_json(status, obj, headers, kind, raw)
 
     def page(self, items, size, make_link):
