@@ -251,10 +251,15 @@ void pdf_doc_method(struct pdf_doc *d)
     pdf_doc_h3(d, "Input files");
     pdf_doc_inputs_table(d);
     pdf_lay_space(&d->lay, 6);
-    pdf_doc_h3(d, "Reproducing this report");
-    pdf_doc_para(d, "The same inputs and baseline give the same report, byte for byte, when the generation time "
-                    "is fixed (SOURCE_DATE_EPOCH). To re-run the assessment:");
     char *cmd = rerun_command(d->r);
+    const char *how = "The same inputs and baseline give the same report, byte for byte, when the generation time "
+                      "is fixed (SOURCE_DATE_EPOCH). To re-run the assessment:";
+    /* The explanation and the command read as one block: keep them on one page. */
+    pdf_lay_space(&d->lay, 4);
+    pdf_lay_need(&d->lay, pdf_line_height(PDF_SZ_H3) + 14 + pdf_lay_para_height(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, 0, how) +
+                              pdf_lay_para_height(&d->lay, PDF_FONT_MONO, PDF_SZ_SMALL + 0.5, 0, cmd));
+    pdf_doc_h3(d, "Reproducing this report");
+    pdf_doc_para(d, how);
     pdf_doc_text(d, PDF_FONT_MONO, PDF_SZ_SMALL + 0.5, PDF_RGB_TEXT, cmd);
     free(cmd);
     pdf_lay_space(&d->lay, 4);

@@ -22,9 +22,21 @@ const char *const pdf_font_files[PDF_FONT_COUNT] = {
 #define GLYPH_MISSING (-1)
 #define REPLACEMENT 0xFFFDu
 
+/* A contents-page link, resolved at save time when its target page exists. */
+struct pending_link {
+    size_t from;        /* page index, 0-based */
+    HPDF_Rect rect;
+    int to_page;        /* 1-based */
+    double to_y;
+};
+
 struct pdf_hpdf {
     HPDF_Doc doc;
     HPDF_Page page;
+    HPDF_Page *pages;   /* every page, in order */
+    size_t npages, cap_pages;
+    struct pending_link *links;
+    size_t nlinks, cap_links;
     HPDF_Encoder utf8;
     HPDF_Font font[PDF_FONT_COUNT];
     HPDF_FontDef def[PDF_FONT_COUNT];
@@ -188,8 +200,44 @@ static void dev_page(void *ctx, double w, double hh)
     h->page = HPDF_AddPage(h->doc);
     if (!h->page)
         return;
+    sb_grow((void **)&h->pages, &h->cap_pages, h->npages + 1, sizeof *h->pages);
+    h->pages[h->npages++] = h->page;
     HPDF_Page_SetWidth(h->page, (HPDF_REAL)w);
     HPDF_Page_SetHeight(h->page, (HPDF_REAL)hh);
+}
+
+/* Show the page from a little above y, at 100 %. */
+static HPDF_Destination destination(HPDF_Page page, double y)
+{
+    HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+    double top = y + 12 < HPDF_Page_GetHeight(page) ? y + 12 : HPDF_Page_GetHeight(page);
+    if (dst && HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(top > 0 ? top : 0), 1) != HPDF_OK)
+        return NULL;
+    return dst;
+}
+
+static void dev_link(void *ctx, double x, double y, double w, double hh, int to_page, double to_y)
+{
+    struct pdf_hpdf *h = ctx;
+    if (!h->page)
+        return;
+    sb_grow((void **)&h->links, &h->cap_links, h->nlinks + 1, sizeof *h->links);
+    h->links[h->nlinks++] = (struct pending_link){
+        h->npages - 1, {(HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)(x + w), (HPDF_REAL)(y + hh)}, to_page, to_y};
+}
+
+static void resolve_links(struct pdf_hpdf *h)
+{
+    for (size_t i = 0; i < h->nlinks; i++) {
+        const struct pending_link *k = &h->links[i];
+        if (k->to_page < 1 || (size_t)k->to_page > h->npages)
+            continue;
+        HPDF_Destination dst = destination(h->pages[k->to_page - 1], k->to_y);
+        HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(h->pages[k->from], k->rect, dst) : NULL;
+        if (a)
+            HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    }
+    h->nlinks = 0;
 }
 
 static void dev_mark(void *ctx, int level, const char *title, double y)
@@ -205,11 +253,9 @@ static void dev_mark(void *ctx, int level, const char *title, double y)
     HPDF_Outline o = HPDF_CreateOutline(h->doc, parent, h->buf.data, h->utf8);
     if (!o)
         return;
-    HPDF_Destination dst = HPDF_Page_CreateDestination(h->page);
-    if (dst) {
-        HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(y + 12), 1);
+    HPDF_Destination dst = destination(h->page, y);
+    if (dst)
         HPDF_Outline_SetDestination(o, dst);
-    }
     HPDF_Outline_SetOpened(o, level == 0 ? HPDF_TRUE : HPDF_FALSE);
     h->outline[level] = o;
     for (int i = level + 1; i < OUTLINE_DEPTH; i++)
@@ -281,7 +327,7 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
     for (int f = 0; f < PDF_FONT_COUNT; f++)
         if (load_font(h, (enum pdf_font)f, font_dir, e) < 0)
             goto fail;
-    h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark};
+    h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link};
     *out = h;
     return 0;
 fail:
@@ -317,6 +363,7 @@ int pdf_hpdf_info(struct pdf_hpdf *h, const char *title, const char *author, con
 
 int pdf_hpdf_save(struct pdf_hpdf *h, const char *path, struct sb_err *e)
 {
+    resolve_links(h);
     if (h->err_no)
         return hpdf_fail(h, e, path, 0);
     HPDF_STATUS st = HPDF_SaveToFile(h->doc, path);
@@ -338,5 +385,7 @@ void pdf_hpdf_free(struct pdf_hpdf *h)
     for (int f = 0; f < PDF_FONT_COUNT; f++)
         free(h->widths[f]);
     sb_buf_free(&h->buf);
+    free(h->pages);
+    free(h->links);
     free(h);
 }

@@ -16,6 +16,7 @@ static void toc_add(struct pdf_doc *d, int level, const char *title)
     d->toc[d->ntoc].level = level;
     d->toc[d->ntoc].title = sb_xstrdup(title);
     d->toc[d->ntoc].page = d->lay.page;
+    d->toc[d->ntoc].y = d->lay.y;
     d->ntoc++;
 }
 
@@ -155,6 +156,7 @@ void pdf_doc_contents(struct pdf_doc *d)
         double base = l->y - size * 0.96 - (t->level == 0 ? 3 : 0);
         pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->left + indent, base, line);
         pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->right - nw, base, num);
+        pdf_lay_link(l, l->left + indent, l->y - lh, l->right - l->left - indent, lh, t->page, t->y);
         free(line);
         l->y -= lh;
     }

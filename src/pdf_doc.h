@@ -32,6 +32,7 @@ struct pdf_toc_entry {
     int level;    /**< 0 = section, 1 = control */
     char *title;
     int page;
+    double y;     /**< height of the heading on its page (link target) */
 };
 
 struct pdf_doc {

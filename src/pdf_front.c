@@ -17,23 +17,25 @@ static const enum sb_status bar_order[SB_STATUS_COUNT] = {
 void pdf_doc_inputs_table(struct pdf_doc *d)
 {
     const struct sb_report *r = d->r;
-    static const double cols[4] = {0.12, 0.30, 0.12, 0.46};
-    struct pdf_cell hdr[4] = {pdf_doc_hcell("Role"), pdf_doc_hcell("File"), pdf_doc_hcell("Kind / size"),
-                              pdf_doc_hcell("SHA-256")};
+    /* Wide enough for a whole SHA-256 on one line in 6.4 pt monospace. */
+    static const double cols[3] = {0.34, 0.14, 0.52};
+    struct pdf_cell hdr[3] = {pdf_doc_hcell("File (role)"), pdf_doc_hcell("Kind / size"), pdf_doc_hcell("SHA-256")};
     struct pdf_table t = {.zebra = true};
-    pdf_table_begin(&d->lay, &t, 4, cols, hdr);
+    pdf_table_begin(&d->lay, &t, 3, cols, hdr);
     for (size_t i = 0; i < r->ninputs; i++) {
         const struct sb_report_input *in = &r->inputs[i];
         char *kind = sb_xasprintf("%s%s%llu bytes", in->kind ? in->kind : "", in->kind ? "\n" : "",
                                   (unsigned long long)in->size);
-        struct pdf_cell row[4] = {pdf_doc_cell(PDF_FONT_SANS, in->role), pdf_doc_cell(PDF_FONT_MONO, in->name),
-                                  pdf_doc_cell(PDF_FONT_SANS, kind), pdf_doc_cell(PDF_FONT_MONO, in->sha256)};
-        pdf_table_row(&d->lay, &t, row, 4);
+        struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_MONO, in->name), pdf_doc_cell(PDF_FONT_SANS, kind),
+                                  pdf_doc_cell(PDF_FONT_MONO, in->sha256)};
+        pdf_cell_add(&row[0], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, in->role);
+        row[2].runs[0].size = 6.4;
+        pdf_table_row(&d->lay, &t, row, 3);
         free(kind);
     }
     if (!r->ninputs) {
         struct pdf_cell row = pdf_doc_cell(PDF_FONT_SANS, "No input files were recorded.");
-        row.span = 4;
+        row.span = 3;
         pdf_table_row(&d->lay, &t, &row, 1);
     }
 }
@@ -53,7 +55,7 @@ static char *scope_types(const struct sb_scope *s)
     struct sb_buf b = {0};
     sb_buf_printf(&b, "%zu resource%s", s->nresources, s->nresources == 1 ? "" : "s");
     for (size_t i = 0; i < s->ntypes; i++)
-        sb_buf_printf(&b, "\n%zu \xc3\x97 %s", s->types[i].count, s->types[i].type);
+        sb_buf_printf(&b, "%s%zu\xc2\xa0\xc3\x97\xc2\xa0%s", i ? ", " : ": ", s->types[i].count, s->types[i].type);
     return sb_buf_take(&b);
 }
 
@@ -65,18 +67,21 @@ static char *join_lines(char *const *v, size_t n)
     return sb_buf_take(&b);
 }
 
+/* Three signature fields side by side: a label and a line to sign on. */
 static void signature_block(struct pdf_doc *d)
 {
     struct pdf_lay *l = &d->lay;
     static const char *const labels[3] = {"Prepared by", "Reviewed by", "Date"};
-    pdf_lay_need(l, 3 * 30 + 20);
+    const double gap = 18, w = (l->right - l->left - 2 * gap) / 3;
+    pdf_lay_need(l, pdf_line_height(PDF_SZ_H3) + 58);
     pdf_doc_h3(d, "Approval");
+    double base = l->y - 34;
     for (int i = 0; i < 3; i++) {
-        pdf_lay_space(l, 22);
-        pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_BODY, PDF_RGB_TEXT, l->left, l->y, labels[i]);
-        pdf_lay_line(l, l->left + 80, l->y - 1, l->left + 330, l->y - 1, 0.6, PDF_RGB_TEXT);
-        pdf_lay_space(l, 6);
+        double x = l->left + i * (w + gap);
+        pdf_lay_line(l, x, base, x + w, base, 0.6, PDF_RGB_TEXT);
+        pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, x, base - 10, labels[i]);
     }
+    l->y = base - 16;
 }
 
 void pdf_doc_cover(struct pdf_doc *d)
@@ -87,11 +92,10 @@ void pdf_doc_cover(struct pdf_doc *d)
     pdf_lay_new_page(l);
     pdf_lay_mark(l, 0, "Cover");
     pdf_lay_rect(l, 0, l->page_h - 14, l->page_w, 14, PDF_RGB_ACCENT);
-    pdf_lay_space(l, 18);
     pdf_doc_text(d, PDF_FONT_BOLD, 22, PDF_RGB_ACCENT, d->title);
     pdf_lay_space(l, 4);
     char *sub = sb_xasprintf("%s \xc2\xb7 Microsoft cloud security benchmark v%s", b->title, b->mcsb_version);
-    pdf_doc_text(d, PDF_FONT_SANS, 12, PDF_RGB_MUTED, sub);
+    pdf_doc_text(d, PDF_FONT_SANS, 10.5, PDF_RGB_MUTED, sub);
     free(sub);
     pdf_lay_space(l, 8);
     if (!sb_empty(r->organisation))
@@ -111,8 +115,7 @@ void pdf_doc_cover(struct pdf_doc *d)
 
     struct pdf_table t = {0};
     pdf_table_begin(l, &t, 2, kv_cols, NULL);
-    pdf_doc_kv(d, &t, "Organisation", r->organisation, PDF_FONT_SANS);
-    pdf_doc_kv(d, &t, "Classification", r->classification, PDF_FONT_SANS);
+    /* Organisation and classification head the page above. */
     char *tenants = join_lines(r->scope.tenants, r->scope.ntenants);
     pdf_doc_kv(d, &t, "Tenants", tenants, PDF_FONT_MONO);
     free(tenants);

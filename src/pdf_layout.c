@@ -211,6 +211,20 @@ void pdf_lay_mark(struct pdf_lay *l, int level, const char *title)
         l->dev->mark(l->dev->ctx, level, title, l->y);
 }
 
+void pdf_lay_link(struct pdf_lay *l, double x, double y, double w, double h, int to_page, double to_y)
+{
+    if (!l->dry && l->dev->link)
+        l->dev->link(l->dev->ctx, x, y, w, h, to_page, to_y);
+}
+
+double pdf_lay_para_height(const struct pdf_lay *l, enum pdf_font f, double size, double indent, const char *text)
+{
+    struct pdf_span *sp;
+    size_t n = pdf_wrap(&sp, l->dev, f, size, text, l->right - l->left - indent);
+    free(sp);
+    return (double)n * pdf_line_height(size);
+}
+
 double pdf_lay_width(const struct pdf_lay *l, enum pdf_font f, double size, const char *s)
 {
     return s ? l->dev->width(l->dev->ctx, f, size, s, strlen(s)) : 0;

@@ -39,6 +39,9 @@ struct pdf_dev {
     void (*page)(void *ctx, double w, double h);
     /** A bookmark at height y of the current page; level 0 = top of the outline. */
     void (*mark)(void *ctx, int level, const char *title, double y);
+    /** Make the rectangle (x, y, w, h) of the current page a link to height `to_y` of page
+     *  `to_page` (1-based; the page may not exist yet). May be NULL. */
+    void (*link)(void *ctx, double x, double y, double w, double h, int to_page, double to_y);
 };
 
 /** One line of wrapped text: bytes [off, off + len) of the wrapped string. */
@@ -90,7 +93,11 @@ void pdf_lay_rect(struct pdf_lay *l, double x, double y, double w, double h, uin
 void pdf_lay_line(struct pdf_lay *l, double x0, double y0, double x1, double y1, double lw,
                   uint32_t rgb);
 void pdf_lay_mark(struct pdf_lay *l, int level, const char *title);
+void pdf_lay_link(struct pdf_lay *l, double x, double y, double w, double h, int to_page, double to_y);
 double pdf_lay_width(const struct pdf_lay *l, enum pdf_font f, double size, const char *s);
+
+/** Height of a wrapped paragraph (to keep a short block together with pdf_lay_need). */
+double pdf_lay_para_height(const struct pdf_lay *l, enum pdf_font f, double size, double indent, const char *text);
 
 /** A wrapped paragraph at x offset `indent` from the left margin, breaking pages between lines. */
 void pdf_lay_para(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb, double indent,

@@ -74,7 +74,7 @@ static void fake_mark(void *ctx, int level, const char *title, double y)
 static struct pdf_dev fake_dev(struct fake *fk)
 {
     memset(fk, 0, sizeof *fk);
-    return (struct pdf_dev){fk, fake_width, fake_text, fake_rect, fake_line, fake_page, fake_mark};
+    return (struct pdf_dev){fk, fake_width, fake_text, fake_rect, fake_line, fake_page, fake_mark, NULL};
 }
 
 /* A drawing layout on a fake device, w x h points with 20-point margins. */

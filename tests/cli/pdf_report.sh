@@ -89,6 +89,22 @@ pos = [k["destpageposfrom1"] for k in findings["kids"]]
 assert pos == sorted(pos) and pos[0] >= findings["destpageposfrom1"], pos
 EOF
 
+# The contents page links to every section and control it lists (link annotations on page 2).
+qpdf --json=2 --json-key=qpdf --json-key=pages "$pdf" >"$work/objects.json" 2>/dev/null || fail "qpdf --json objects"
+"$PY" - "$baseline" "$work/objects.json" <<'EOF' || fail "contents links check failed"
+import json, sys
+b = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[2]))
+objs = d["qpdf"][1]
+pages = [p["object"] for p in d["pages"]]
+links = [v["value"] for v in objs.values()
+         if isinstance(v.get("value"), dict) and v["value"].get("/Subtype") == "/Link" and "/Dest" in v["value"]]
+want = len(b["controls"]) + 8  # sections listed in the contents (no changes section here) + controls
+assert len(links) >= want, "%d contents links, want >= %d" % (len(links), want)
+# They sit on the contents pages, right after the cover.
+assert all(pages.index(l["/P"]) in (1, 2) for l in links), [l["/P"] for l in links]
+EOF
+
 # Same inputs, same time: the same bytes.
 report "$work/b" || [ $? -eq 1 ] || fail "second report failed"
 cmp -s "$pdf" "$work/b/report.pdf" || fail "two runs differ"
