@@ -99,7 +99,19 @@ static int read_secret_file(char **out, const char *path, const char *what, stru
     return 0;
 }
 
-static int setup_managed_identity(struct auth *a, struct sb_err *e)
+/* Azure VMs (and Hyper-V) report "Microsoft Corporation" as the DMI system vendor. */
+static bool looks_like_azure_vm(void)
+{
+    char buf[64] = "";
+    FILE *f = fopen("/sys/class/dmi/id/sys_vendor", "r");
+    if (!f)
+        return false;
+    bool ok = fgets(buf, sizeof buf, f) != NULL && strncmp(buf, "Microsoft Corporation", 21) == 0;
+    fclose(f);
+    return ok;
+}
+
+static int setup_managed_identity(struct auth *a, bool forced, struct sb_err *e)
 {
     char *endpoint = env_dup("IDENTITY_ENDPOINT");
     char *header = env_dup("IDENTITY_HEADER");
@@ -119,6 +131,13 @@ static int setup_managed_identity(struct auth *a, struct sb_err *e)
     } else {
         a->kind = AUTH_MI_IMDS;
         const char *base = getenv("MCSB_AUDIT_IMDS_ENDPOINT");
+        if (sb_empty(base) && !forced && !looks_like_azure_vm()) {
+            rc = sb_err_set(e, SB_EXIT_AUTH,
+                            "no credential: set AZURE_ACCESS_TOKEN or --token-file; or AZURE_TENANT_ID and "
+                            "AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or use a "
+                            "managed identity (--managed-identity)");
+            goto done;
+        }
         if (!sb_empty(base)) {
             char *origin = http_url_origin(base);
             struct sb_err ue = {0};
@@ -155,6 +174,13 @@ struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
     a->tenant = env_dup("AZURE_TENANT_ID");
     a->client_id = env_dup("AZURE_CLIENT_ID");
 
+    if (cfg->managed_identity) {
+        if (setup_managed_identity(a, true, e) != 0) {
+            auth_free(a);
+            return NULL;
+        }
+        return a;
+    }
     char *env_token = env_dup("AZURE_ACCESS_TOKEN");
     char *secret = env_dup("AZURE_CLIENT_SECRET");
     char *fed = env_dup("AZURE_FEDERATED_TOKEN_FILE");
@@ -189,7 +215,7 @@ struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
         sb_err_set(e, SB_EXIT_AUTH, "%s is set but AZURE_TENANT_ID and AZURE_CLIENT_ID are both required",
                    secret ? "AZURE_CLIENT_SECRET" : "AZURE_FEDERATED_TOKEN_FILE");
         goto fail;
-    } else if (setup_managed_identity(a, e) != 0) {
+    } else if (setup_managed_identity(a, false, e) != 0) {
         goto fail;
     }
     wipe_free(secret);
@@ -376,7 +402,9 @@ static int token_request(struct auth *a, struct sb_err *e)
         sb_buf_free(&resp);
         if (a->verbose)
             fprintf(stderr, "mcsb-audit: %s %ld (%s)\n", label, status, rc == 0 ? "token issued" : "token refused");
-        bool retryable = cc != CURLE_OK || status == 429 || status >= 500;
+        /* An instance metadata service that does not answer is not there: do not wait for it thrice. */
+        bool absent = a->kind == AUTH_MI_IMDS && (cc == CURLE_COULDNT_CONNECT || cc == CURLE_OPERATION_TIMEDOUT);
+        bool retryable = !absent && (cc != CURLE_OK || status == 429 || status >= 500);
         if (rc != 0 && !retryable)
             break;
     }

@@ -21,6 +21,7 @@ struct auth_config {
     const char *ca_bundle;      /**< NULL: system default */
     long timeout_ms;
     bool verbose;
+    bool managed_identity;      /**< --managed-identity: skip 1-3, use the managed identity */
 };
 
 struct auth;
@@ -29,6 +30,9 @@ struct auth;
  * Pick the credential from the configuration and the environment (AZURE_ACCESS_TOKEN,
  * AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE,
  * IDENTITY_ENDPOINT, IDENTITY_HEADER, MCSB_AUDIT_IMDS_ENDPOINT). Does not contact anything yet.
+ * The instance metadata service is used only when asked (--managed-identity), when
+ * MCSB_AUDIT_IMDS_ENDPOINT is set, or when the machine reports a Microsoft hypervisor (DMI):
+ * elsewhere 169.254.169.254 is nobody we should talk to, and waiting for it only delays the error.
  * Errors are SB_EXIT_AUTH (unusable input) or SB_EXIT_USAGE (bad endpoint). Caller frees.
  */
 struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e);

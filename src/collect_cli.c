@@ -21,6 +21,7 @@ enum {
     OPT_ARM_ENDPOINT,
     OPT_AUTHORITY_HOST,
     OPT_TOKEN_FILE,
+    OPT_MANAGED_IDENTITY,
     OPT_CA_BUNDLE,
     OPT_MAX_PARALLEL,
     OPT_MAX_RETRIES,
@@ -42,6 +43,8 @@ enum {
     X("authority-host", required_argument, OPT_AUTHORITY_HOST, "URL",                                             \
       "Entra ID authority (overrides --cloud and AZURE_AUTHORITY_HOST)")                                          \
     X("token-file", required_argument, OPT_TOKEN_FILE, "FILE", "read the bearer token from FILE")                 \
+    X("managed-identity", no_argument, OPT_MANAGED_IDENTITY, NULL,                                              \
+      "use the managed identity (App Service endpoint or instance metadata service)")                             \
     X("ca-bundle", required_argument, OPT_CA_BUNDLE, "FILE", "CA certificates for TLS verification")              \
     X("max-parallel", required_argument, OPT_MAX_PARALLEL, "N", "concurrent requests, 1-256 (default 16)")        \
     X("max-retries", required_argument, OPT_MAX_RETRIES, "N", "retries per request, 0-20 (default 5)")            \
@@ -82,7 +85,7 @@ void collect_usage(FILE *f)
           "Credentials (the first that applies): AZURE_ACCESS_TOKEN or --token-file; AZURE_TENANT_ID +\n"
           "AZURE_CLIENT_ID + AZURE_CLIENT_SECRET; AZURE_TENANT_ID + AZURE_CLIENT_ID +\n"
           "AZURE_FEDERATED_TOKEN_FILE (workload identity); managed identity (IDENTITY_ENDPOINT +\n"
-          "IDENTITY_HEADER, else the instance metadata service).\n"
+          "IDENTITY_HEADER, else the instance metadata service on Azure VMs or with --managed-identity).\n"
           "\n"
           "Exit status: 0 complete; 5 snapshot written with gaps; 6 authentication failed;\n"
           "7 nothing collected; 2 usage error; 4 output or system error.\n",
@@ -165,6 +168,9 @@ static int handle(struct collect_args *a, int id, const char *arg, struct sb_err
         return 0;
     case OPT_TOKEN_FILE:
         c->token_file = arg;
+        return 0;
+    case OPT_MANAGED_IDENTITY:
+        c->managed_identity = true;
         return 0;
     case OPT_CA_BUNDLE:
         c->ca_bundle = arg;

@@ -583,7 +583,8 @@ int collect_run(const struct collect_config *cfg, struct sb_err *e)
     col.arm_origin = http_url_origin(col.arm);
     struct auth_config ac = {.arm_endpoint = col.arm, .authority_host = cfg->authority_host,
                              .token_file = cfg->token_file, .ca_bundle = cfg->ca_bundle,
-                             .timeout_ms = cfg->timeout_ms, .verbose = cfg->verbose};
+                             .timeout_ms = cfg->timeout_ms, .verbose = cfg->verbose,
+                             .managed_identity = cfg->managed_identity};
     auth = auth_new(&ac, e);
     if (!auth) {
         rc = e->code;

@@ -25,6 +25,7 @@ struct collect_config {
     int max_retries;
     long timeout_ms;
     long retry_base_ms;
+    bool managed_identity;         /**< --managed-identity */
     bool quiet, verbose, progress;
 };
 

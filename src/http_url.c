@@ -51,7 +51,8 @@ static int url_split(const char *url, struct url_parts *out)
     if (curl_url_get(h, CURLUPART_SCHEME, &out->scheme, 0) != CURLUE_OK ||
         curl_url_get(h, CURLUPART_HOST, &out->host, 0) != CURLUE_OK)
         goto done;
-    (void)curl_url_get(h, CURLUPART_PORT, &out->port, 0);
+    /* Default ports spelled out, so https://h and https://h:443 are one origin. */
+    (void)curl_url_get(h, CURLUPART_PORT, &out->port, CURLU_DEFAULT_PORT);
     (void)curl_url_get(h, CURLUPART_PATH, &out->path, 0);
     rc = 0;
 done:

@@ -515,6 +515,8 @@ START_TEST(test_credential_kinds)
     tu_write(tokfile, "static-token-abc\n");
     tu_write(fedfile, "fed-assertion-jwt");
 
+    /* --managed-identity wins over a client secret in the environment. */
+    ck_assert_int_eq(run(&f, "--quiet", "--subscription", SUB1, "--managed-identity", NULL), SB_EXIT_OK);
     setenv("AZURE_ACCESS_TOKEN", "static-token-abc", 1);
     ck_assert_int_eq(run(&f, "--quiet", "--subscription", SUB1, NULL), SB_EXIT_OK);
     unsetenv("AZURE_ACCESS_TOKEN");
@@ -535,9 +537,9 @@ START_TEST(test_credential_kinds)
     ck_assert_int_eq(run(&f, "--quiet", "--subscription", SUB1, NULL), SB_EXIT_OK); /* IMDS */
 
     cJSON *tok = requests_matching(&f, "token");
-    const char *want[] = {"federated", "appservice", "imds"};
-    ck_assert_int_eq(cJSON_GetArraySize(tok), 3);
-    for (int i = 0; i < 3; i++)
+    const char *want[] = {"imds", "federated", "appservice", "imds"};
+    ck_assert_int_eq(cJSON_GetArraySize(tok), 4);
+    for (int i = 0; i < 4; i++)
         ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(tok, i), "auth")), want[i]);
     cJSON_Delete(tok);
     cJSON *s = snapshot(&f);
@@ -549,6 +551,31 @@ START_TEST(test_credential_kinds)
     free(msi);
     free(tokfile);
     free(fedfile);
+    fake_stop(&f);
+}
+END_TEST
+
+START_TEST(test_no_credential)
+{
+    struct fake f;
+    fake_start(&f, NULL, NULL);
+    unsetenv("AZURE_CLIENT_SECRET");
+    unsetenv("MCSB_AUDIT_IMDS_ENDPOINT");
+    /* Off Azure, with nothing configured: a clear message at once, no probe of 169.254.169.254. */
+    time_t t0 = time(NULL);
+    ck_assert_int_eq(run(&f, NULL), SB_EXIT_AUTH);
+    ck_assert_int_le(time(NULL) - t0, 2);
+    char *err = tu_slurp(f.err, NULL);
+    ck_assert_ptr_nonnull(strstr(err, "mcsb-audit: no credential: set AZURE_ACCESS_TOKEN"));
+    free(err);
+    /* A secret without tenant and client id is a configuration error, not a fallback to IMDS. */
+    setenv("AZURE_CLIENT_SECRET", SECRET, 1);
+    unsetenv("AZURE_TENANT_ID");
+    ck_assert_int_eq(run(&f, NULL), SB_EXIT_AUTH);
+    err = tu_slurp(f.err, NULL);
+    ck_assert_ptr_nonnull(strstr(err, "AZURE_CLIENT_SECRET is set but AZURE_TENANT_ID and AZURE_CLIENT_ID"));
+    ck_assert_ptr_null(strstr(err, SECRET));
+    free(err);
     fake_stop(&f);
 }
 END_TEST
@@ -625,6 +652,7 @@ static Suite *collect_suite(void)
     tcase_add_test(tc, test_token_expires_mid_run);
     tcase_add_test(tc, test_auth_failure);
     tcase_add_test(tc, test_credential_kinds);
+    tcase_add_test(tc, test_no_credential);
     tcase_add_test(tc, test_management_group_scope);
     tcase_add_test(tc, test_nothing_collected);
     tcase_add_test(tc, test_usage);
