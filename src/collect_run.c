@@ -475,10 +475,7 @@ static void keep_referenced_subscriptions(struct collector *col)
             s->subscriptions[w++] = *u;
             continue;
         }
-        free(u->id);
-        free(u->display_name);
-        free(u->state);
-        free(u->tenant_id);
+        snapshot_subscription_free(u);
     }
     s->n_subscriptions = w;
 }

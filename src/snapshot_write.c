@@ -51,6 +51,29 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
+static void gap_free(struct snap_gap *g)
+{
+    free(g->scope);
+    free(g->collection);
+    free(g->request);
+    free(g->error_code);
+    free(g->message);
+}
+
+static void collected_free(struct snap_collected *c)
+{
+    free(c->resource_id);
+    free(c->collection);
+}
+
+void snapshot_subscription_free(struct snap_subscription *u)
+{
+    free(u->id);
+    free(u->display_name);
+    free(u->state);
+    free(u->tenant_id);
+}
+
 void snapshot_clear(struct snapshot *s)
 {
     free(s->cloud);
@@ -65,27 +88,14 @@ void snapshot_clear(struct snapshot *s)
         cJSON_Delete(s->resources[i].obj);
     }
     free(s->resources);
-    for (size_t i = 0; i < s->n_gaps; i++) {
-        struct snap_gap *g = &s->gaps[i];
-        free(g->scope);
-        free(g->collection);
-        free(g->request);
-        free(g->error_code);
-        free(g->message);
-    }
+    for (size_t i = 0; i < s->n_gaps; i++)
+        gap_free(&s->gaps[i]);
     free(s->gaps);
-    for (size_t i = 0; i < s->n_collected; i++) {
-        free(s->collected[i].resource_id);
-        free(s->collected[i].collection);
-    }
+    for (size_t i = 0; i < s->n_collected; i++)
+        collected_free(&s->collected[i]);
     free(s->collected);
-    for (size_t i = 0; i < s->n_subscriptions; i++) {
-        struct snap_subscription *u = &s->subscriptions[i];
-        free(u->id);
-        free(u->display_name);
-        free(u->state);
-        free(u->tenant_id);
-    }
+    for (size_t i = 0; i < s->n_subscriptions; i++)
+        snapshot_subscription_free(&s->subscriptions[i]);
     free(s->subscriptions);
     memset(s, 0, sizeof *s);
 }
@@ -210,12 +220,7 @@ static void sort_and_dedup(struct snapshot *s)
     w = 0;
     for (size_t i = 0; i < s->n_gaps; i++) {
         if (w > 0 && cmp_gap(&s->gaps[w - 1], &s->gaps[i]) == 0) {
-            struct snap_gap *g = &s->gaps[i];
-            free(g->scope);
-            free(g->collection);
-            free(g->request);
-            free(g->error_code);
-            free(g->message);
+            gap_free(&s->gaps[i]);
             continue;
         }
         s->gaps[w++] = s->gaps[i];
@@ -226,8 +231,7 @@ static void sort_and_dedup(struct snapshot *s)
     w = 0;
     for (size_t i = 0; i < s->n_collected; i++) {
         if (w > 0 && cmp_collected(&s->collected[w - 1], &s->collected[i]) == 0) {
-            free(s->collected[i].resource_id);
-            free(s->collected[i].collection);
+            collected_free(&s->collected[i]);
             continue;
         }
         s->collected[w++] = s->collected[i];
@@ -239,10 +243,7 @@ static void sort_and_dedup(struct snapshot *s)
     for (size_t i = 0; i < s->n_subscriptions; i++) {
         struct snap_subscription *u = &s->subscriptions[i];
         if (w > 0 && cmp_sub(&s->subscriptions[w - 1], u) == 0) {
-            free(u->id);
-            free(u->display_name);
-            free(u->state);
-            free(u->tenant_id);
+            snapshot_subscription_free(u);
             continue;
         }
         s->subscriptions[w++] = *u;

@@ -72,6 +72,8 @@ void snapshot_add_gap(struct snapshot *s, const char *scope, const char *collect
 void snapshot_add_collected(struct snapshot *s, const char *resource_id, const char *collection, size_t count);
 void snapshot_add_subscription(struct snapshot *s, const char *id, const char *display_name, const char *state,
                                const char *tenant_id);
+/** Free the strings of one subscription entry. */
+void snapshot_subscription_free(struct snap_subscription *u);
 /** Free everything the snapshot owns (not the struct itself). */
 void snapshot_clear(struct snapshot *s);
 

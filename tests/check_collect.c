@@ -262,8 +262,14 @@ START_TEST(test_full_estate)
     assert_no_secrets(&f);
     /* Paging was exercised: subscriptions 1 per page, Resource Graph 4 rows per page. */
     cJSON *subs = requests_matching(&f, "/subscriptions");
+    int listing_pages = 0;
+    cJSON_ArrayForEach(r, subs)
+    {
+        listing_pages += strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "path")), "/subscriptions") == 0;
+    }
+    ck_assert_int_eq(listing_pages, 3);
     cJSON *arg = requests_matching(&f, "Microsoft.ResourceGraph");
-    ck_assert_int_ge(cJSON_GetArraySize(arg), 4);
+    ck_assert_int_eq(cJSON_GetArraySize(arg), 4); /* 14 rows, 4 per page */
     cJSON_Delete(subs);
     cJSON_Delete(arg);
     fake_stop(&f);
