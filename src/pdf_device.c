@@ -324,6 +324,11 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
         goto fail;
     }
     h->utf8 = HPDF_GetEncoder(h->doc, "UTF-8");
+    /* Open with the bookmarks shown: the auditor navigates by control. */
+    if ((st = HPDF_SetPageMode(h->doc, HPDF_PAGE_MODE_USE_OUTLINE)) != HPDF_OK) {
+        hpdf_fail(h, e, "libharu: page mode", st);
+        goto fail;
+    }
     for (int f = 0; f < PDF_FONT_COUNT; f++)
         if (load_font(h, (enum pdf_font)f, font_dir, e) < 0)
             goto fail;

@@ -54,13 +54,25 @@ void pdf_doc_h2(struct pdf_doc *d, const char *title)
     pdf_lay_space(l, 3);
 }
 
-void pdf_doc_h3(struct pdf_doc *d, const char *title)
+static void h3(struct pdf_doc *d, const char *title, bool bookmark)
 {
     struct pdf_lay *l = &d->lay;
     pdf_lay_space(l, 4);
     pdf_lay_need(l, pdf_line_height(PDF_SZ_H3) + KEEP_WITH_NEXT);
+    if (bookmark)
+        pdf_lay_mark(l, 2, title);
     heading(d, PDF_SZ_H3, PDF_RGB_TEXT, title);
     pdf_lay_space(l, 2);
+}
+
+void pdf_doc_h3(struct pdf_doc *d, const char *title)
+{
+    h3(d, title, false);
+}
+
+void pdf_doc_h3_bookmarked(struct pdf_doc *d, const char *title)
+{
+    h3(d, title, true);
 }
 
 void pdf_doc_text(struct pdf_doc *d, enum pdf_font f, double size, uint32_t rgb, const char *text)

@@ -7,7 +7,8 @@
  * (table of contents, "Page N of M"). Every section writer is therefore a pure function of
  * the report and the previous pass's table of contents.
  *
- * Ownership: a pdf_doc borrows the report; pdf_doc_reset()/pdf_doc_free() free its own toc.
+ * Ownership: a pdf_doc borrows the report and the previous toc; the toc it records is the
+ * caller's to free with pdf_doc_free_toc().
  */
 #ifndef SB_PDF_DOC_H
 #define SB_PDF_DOC_H
@@ -52,6 +53,8 @@ void pdf_doc_section(struct pdf_doc *d, const char *title);
 void pdf_doc_h2(struct pdf_doc *d, const char *title);
 /** An 11 pt heading kept with the next few lines (no outline entry). */
 void pdf_doc_h3(struct pdf_doc *d, const char *title);
+/** The same with an outline entry at level 2 (a feature under its control). */
+void pdf_doc_h3_bookmarked(struct pdf_doc *d, const char *title);
 /** Body paragraph followed by a small gap. */
 void pdf_doc_para(struct pdf_doc *d, const char *text);
 /** A paragraph in a given face and size, muted or not. */

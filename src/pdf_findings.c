@@ -190,7 +190,7 @@ void pdf_doc_findings(struct pdf_doc *d)
         for (size_t i = 0; i < ctl->nfeatures; i++) {
             const struct sb_feature *f = &ctl->features[i];
             char *h = sb_xasprintf("%s \xc2\xb7 %s", ctl->id, f->name);
-            pdf_doc_h3(d, h);
+            pdf_doc_h3_bookmarked(d, h);
             free(h);
             feature_facts(d, f);
             feature_policies(d, f);

@@ -133,7 +133,7 @@ struct pdf_table {
     size_t nrows;                  /**< body rows drawn so far (zebra phase) */
 };
 
-/** Cell helpers: append a run; set the fill. */
+/** Append a run to a cell (ignored when text is empty or the cell is full). */
 void pdf_cell_add(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text);
 
 /** Start a table: widths scaled from `fractions` to the content width; draws the header. */

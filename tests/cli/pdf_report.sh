@@ -84,6 +84,10 @@ findings = next(o for o in outline if o["title"] == "Findings by control")
 kids = [k["title"] for k in findings["kids"]]
 want = ["%s %s" % (c["id"], c["title"]) for c in b["controls"]]
 assert kids == want, "control bookmarks %s != %s" % (kids, want)
+for k, c in zip(findings["kids"], b["controls"]):
+    feats = [g["title"] for g in k["kids"]]
+    wantf = ["%s \u00b7 %s" % (c["id"], f["name"]) for f in c["features"]]
+    assert feats == wantf, "feature bookmarks %s != %s" % (feats, wantf)
 # Bookmarks point at pages in document order.
 pos = [k["destpageposfrom1"] for k in findings["kids"]]
 assert pos == sorted(pos) and pos[0] >= findings["destpageposfrom1"], pos
@@ -103,6 +107,8 @@ want = len(b["controls"]) + 8  # sections listed in the contents (no changes sec
 assert len(links) >= want, "%d contents links, want >= %d" % (len(links), want)
 # They sit on the contents pages, right after the cover.
 assert all(pages.index(l["/P"]) in (1, 2) for l in links), [l["/P"] for l in links]
+catalog = [v["value"] for v in objs.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Catalog"]
+assert catalog and catalog[0].get("/PageMode") == "/UseOutlines", catalog
 EOF
 
 # Same inputs, same time: the same bytes.
