@@ -197,6 +197,40 @@ static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, c
         qsort(base, n, size, cmp);
 }
 
+/* Sort, then drop (and free with `drop`) each element equal to its predecessor. Returns the new count. */
+static size_t sort_unique(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *),
+                          void (*drop)(void *))
+{
+    sort_n(base, n, size, cmp);
+    char *b = base;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w > 0 && cmp(b + (w - 1) * size, b + i * size) == 0) {
+            drop(b + i * size);
+            continue;
+        }
+        if (w != i)
+            memcpy(b + w * size, b + i * size, size);
+        w++;
+    }
+    return w;
+}
+
+static void drop_gap(void *p)
+{
+    gap_free(p);
+}
+
+static void drop_collected(void *p)
+{
+    collected_free(p);
+}
+
+static void drop_subscription(void *p)
+{
+    snapshot_subscription_free(p);
+}
+
 static void sort_and_dedup(struct snapshot *s)
 {
     sort_n(s->resources, s->n_resources, sizeof *s->resources, cmp_resource);
@@ -216,39 +250,10 @@ static void sort_and_dedup(struct snapshot *s)
     }
     s->n_resources = w;
 
-    sort_n(s->gaps, s->n_gaps, sizeof *s->gaps, cmp_gap);
-    w = 0;
-    for (size_t i = 0; i < s->n_gaps; i++) {
-        if (w > 0 && cmp_gap(&s->gaps[w - 1], &s->gaps[i]) == 0) {
-            gap_free(&s->gaps[i]);
-            continue;
-        }
-        s->gaps[w++] = s->gaps[i];
-    }
-    s->n_gaps = w;
-
-    sort_n(s->collected, s->n_collected, sizeof *s->collected, cmp_collected);
-    w = 0;
-    for (size_t i = 0; i < s->n_collected; i++) {
-        if (w > 0 && cmp_collected(&s->collected[w - 1], &s->collected[i]) == 0) {
-            collected_free(&s->collected[i]);
-            continue;
-        }
-        s->collected[w++] = s->collected[i];
-    }
-    s->n_collected = w;
-
-    sort_n(s->subscriptions, s->n_subscriptions, sizeof *s->subscriptions, cmp_sub);
-    w = 0;
-    for (size_t i = 0; i < s->n_subscriptions; i++) {
-        struct snap_subscription *u = &s->subscriptions[i];
-        if (w > 0 && cmp_sub(&s->subscriptions[w - 1], u) == 0) {
-            snapshot_subscription_free(u);
-            continue;
-        }
-        s->subscriptions[w++] = *u;
-    }
-    s->n_subscriptions = w;
+    s->n_gaps = sort_unique(s->gaps, s->n_gaps, sizeof *s->gaps, cmp_gap, drop_gap);
+    s->n_collected = sort_unique(s->collected, s->n_collected, sizeof *s->collected, cmp_collected, drop_collected);
+    s->n_subscriptions =
+        sort_unique(s->subscriptions, s->n_subscriptions, sizeof *s->subscriptions, cmp_sub, drop_subscription);
 }
 
 static cJSON *string_array(char **v, size_t n)

@@ -400,7 +400,8 @@ START_TEST(test_forbidden_subscription_is_a_gap)
     struct fake f;
     fake_start(&f,
                "[{\"match\": \"" SUB3 "\", \"kind\": \"status\", \"status\": 403, \"code\": \"AuthorizationFailed\","
-               " \"message\": \"no read access\", \"count\": -1}]",
+               " \"message\": \"no read access\", \"count\": -1},"
+               " {\"match\": \"vwan-ergw/providers/Microsoft.Insights\", \"kind\": \"truncate\", \"count\": -1}]",
                NULL);
     ck_assert_int_eq(run(&f, "--quiet", NULL), SB_EXIT_INCOMPLETE);
     cJSON *s = snapshot(&f);
@@ -416,6 +417,12 @@ START_TEST(test_forbidden_subscription_is_a_gap)
     ck_assert_ptr_nonnull(find_resource(s, CIRCUIT1));
     ck_assert_ptr_nonnull(find_resource(s, VWANGW));
     ck_assert_ptr_null(find_gap(s, "/subscriptions/" SUB1, "resources"));
+    /* A body that never parses: retried, then a gap. */
+    g = find_gap(s, VWANGW, "diagnosticSettings");
+    ck_assert_ptr_nonnull(g);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(g, "errorCode")), "InvalidResponse");
+    ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItem(g, "httpStatus")), 200);
+    ck_assert_int_eq(collected_count(s, VWANGW), -1);
     cJSON_Delete(s);
     fake_stop(&f);
 }
