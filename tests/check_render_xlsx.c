@@ -12,6 +12,7 @@
 #include "err.h"
 #include "render.h"
 #include "report.h"
+#include "report_json.h"
 #include "testutil.h"
 #include "util.h"
 #include "xlsx_book.h"
@@ -207,35 +208,10 @@ static void fixture_free(struct fixture *fx)
     free(fx);
 }
 
-/* The subset of report.json the read-back script compares against. */
+/* report.json exactly as the json renderer builds it: the read-back compares against that. */
 static void write_report_json(const struct sb_report *r, const char *path)
 {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *results = cJSON_AddArrayToObject(root, "results");
-    for (size_t i = 0; i < r->nresults; i++) {
-        const struct sb_result *res = &r->results[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", res->id);
-        cJSON_AddStringToObject(o, "control", res->control->id);
-        cJSON_AddStringToObject(o, "feature", res->feature->name);
-        if (res->resource_id)
-            cJSON_AddStringToObject(o, "resource_id", res->resource_id);
-        else
-            cJSON_AddNullToObject(o, "resource_id");
-        cJSON_AddStringToObject(o, "status", sb_status_id(res->status));
-        cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
-        for (size_t k = 0; k < res->nevidence; k++) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "resource_id", res->evidence[k].resource_id);
-            cJSON_AddStringToObject(e, "path", res->evidence[k].path);
-            cJSON_AddStringToObject(e, "value", res->evidence[k].value);
-            cJSON_AddStringToObject(e, "expected", res->evidence[k].expected);
-            cJSON_AddItemToArray(ev, e);
-        }
-        cJSON_AddItemToArray(results, o);
-    }
-    if (r->changes)
-        cJSON_AddObjectToObject(root, "changes");
+    cJSON *root = report_to_json(r);
     char *text = cJSON_Print(root);
     tu_write(path, text);
     free(text);
@@ -262,6 +238,38 @@ static int readback(const char *book, const char *json, size_t max_rows, bool qu
     free(cmd);
     free(script);
     return rc;
+}
+
+/* A scratch directory with the two file names every test uses. */
+struct work {
+    char *dir;
+    char *book;
+    char *json;
+};
+
+static struct work work_new(const char *name)
+{
+    struct work w = {tu_tmpdir(name), NULL, NULL};
+    w.book = sb_path_join(w.dir, "report.xlsx");
+    w.json = sb_path_join(w.dir, "report.json");
+    return w;
+}
+
+static void work_free(struct work *w)
+{
+    free(w->book);
+    free(w->json);
+    free(w->dir);
+}
+
+/* Render with the given limits, write the matching report.json, and run the read-back. */
+static int render_readback(const struct sb_report *r, const struct work *w, size_t max_rows,
+                           bool constant_memory, bool quiet)
+{
+    struct sb_err e = {0};
+    ck_assert_msg(render(r, max_rows, constant_memory, w->book, &e) == 0, "%s", e.msg);
+    write_report_json(r, w->json);
+    return readback(w->book, w->json, max_rows, quiet);
 }
 
 /* The text of one part of the package (unzip -p), or NULL. */
@@ -325,15 +333,9 @@ START_TEST(test_readback)
         struct fixture *fx = make_fixture(3);
         if (cm)
             add_changes(fx->r);
-        char *dir = tu_tmpdir("xlsx-readback");
-        char *book = sb_path_join(dir, "report.xlsx"), *json = sb_path_join(dir, "report.json");
-        struct sb_err e = {0};
-        ck_assert_msg(render(fx->r, 0, cm, book, &e) == 0, "%s", e.msg);
-        write_report_json(fx->r, json);
-        ck_assert_int_eq(readback(book, json, 0, false), 0);
-        free(book);
-        free(json);
-        free(dir);
+        struct work w = work_new("xlsx-readback");
+        ck_assert_int_eq(render_readback(fx->r, &w, 0, cm, false), 0);
+        work_free(&w);
         fixture_free(fx);
     }
 }
@@ -343,17 +345,13 @@ START_TEST(test_readback_catches_mismatch)
 {
     /* The read-back must fail when the workbook and report.json disagree. */
     struct fixture *fx = make_fixture(0);
-    char *dir = tu_tmpdir("xlsx-mismatch");
-    char *book = sb_path_join(dir, "report.xlsx"), *json = sb_path_join(dir, "report.json");
-    struct sb_err e = {0};
-    ck_assert_int_eq(render_xlsx(fx->r, NULL, book, &e), 0);
+    struct work w = work_new("xlsx-mismatch");
+    ck_assert_int_eq(render_readback(fx->r, &w, 0, true, true), 0);
     free(fx->r->results[1].evidence[0].value);
     fx->r->results[1].evidence[0].value = sb_xstrdup("something else");
-    write_report_json(fx->r, json);
-    ck_assert_int_ne(readback(book, json, 0, true), 0);
-    free(book);
-    free(json);
-    free(dir);
+    write_report_json(fx->r, w.json);
+    ck_assert_int_ne(readback(w.book, w.json, 0, true), 0);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
@@ -361,21 +359,15 @@ END_TEST
 START_TEST(test_sheet_limit)
 {
     struct fixture *fx = make_fixture(0); /* 5 results, 3 evidence items */
-    char *dir = tu_tmpdir("xlsx-limit");
-    char *book = sb_path_join(dir, "report.xlsx"), *json = sb_path_join(dir, "report.json");
-    struct sb_err e = {0};
-    ck_assert_msg(render(fx->r, 4, true, book, &e) == 0, "%s", e.msg);
-    char *wb = zip_part(book, "xl/workbook.xml");
+    struct work w = work_new("xlsx-limit");
+    ck_assert_int_eq(render_readback(fx->r, &w, 4, true, false), 0);
+    char *wb = zip_part(w.book, "xl/workbook.xml");
     ck_assert_ptr_nonnull(wb);
     ck_assert_ptr_nonnull(strstr(wb, "name=\"Findings (2)\""));
     ck_assert_ptr_null(strstr(wb, "name=\"Findings (3)\""));
     ck_assert_ptr_null(strstr(wb, "name=\"Evidence (2)\""));
-    write_report_json(fx->r, json);
-    ck_assert_int_eq(readback(book, json, 4, false), 0);
     free(wb);
-    free(book);
-    free(json);
-    free(dir);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
@@ -383,8 +375,8 @@ END_TEST
 START_TEST(test_truncation)
 {
     struct fixture *fx = make_fixture(0);
-    char *dir = tu_tmpdir("xlsx-trunc");
-    char *book = sb_path_join(dir, "report.xlsx");
+    struct work w = work_new("xlsx-trunc");
+    const char *book = w.book;
     struct sb_err e = {0};
     ck_assert_msg(render_xlsx(fx->r, NULL, book, &e) == 0, "%s", e.msg);
     /* Findings is sheet 4; constant_memory keeps strings inline in the sheet. */
@@ -397,8 +389,7 @@ START_TEST(test_truncation)
         run++;
     ck_assert_uint_eq(run, XLSX_CELL_MAX - 13);
     free(sheet);
-    free(book);
-    free(dir);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
@@ -498,8 +489,8 @@ START_TEST(test_invalid_utf8)
     struct fixture *fx = make_fixture(0);
     free(fx->r->results[1].summary);
     fx->r->results[1].summary = sb_xstrdup("bad \xff\xfe byte");
-    char *dir = tu_tmpdir("xlsx-utf8");
-    char *book = sb_path_join(dir, "report.xlsx");
+    struct work w = work_new("xlsx-utf8");
+    const char *book = w.book;
     struct sb_err e = {0};
     int rc;
     char *err = capture_stderr(render_default, fx->r, book, &e, &rc);
@@ -510,8 +501,7 @@ START_TEST(test_invalid_utf8)
     struct stat st;
     ck_assert_int_ne(stat(book, &st), 0);
     free(err);
-    free(book);
-    free(dir);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
@@ -534,8 +524,8 @@ END_TEST
 START_TEST(test_changes_sheet_only_with_changes)
 {
     struct fixture *fx = make_fixture(0);
-    char *dir = tu_tmpdir("xlsx-changes");
-    char *book = sb_path_join(dir, "report.xlsx");
+    struct work w = work_new("xlsx-changes");
+    const char *book = w.book;
     struct sb_err e = {0};
     ck_assert_int_eq(render_xlsx(fx->r, NULL, book, &e), 0);
     char *wb = zip_part(book, "xl/workbook.xml");
@@ -548,8 +538,7 @@ START_TEST(test_changes_sheet_only_with_changes)
     ck_assert_uint_eq(count_substr(wb, "<sheet "), 9);
     ck_assert_ptr_nonnull(strstr(wb, "name=\"Changes\" sheetId=\"9\""));
     free(wb);
-    free(book);
-    free(dir);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
@@ -558,8 +547,8 @@ START_TEST(test_large)
 {
     /* 100,000 results must render in seconds; run under /usr/bin/time -v to see the memory. */
     struct fixture *fx = make_fixture(100000);
-    char *dir = tu_tmpdir("xlsx-large");
-    char *book = sb_path_join(dir, "report.xlsx");
+    struct work w = work_new("xlsx-large");
+    const char *book = w.book;
     struct sb_err e = {0};
     const char *mode = getenv("SB_XLSX_CONSTANT_MEMORY");
     ck_assert_msg(render(fx->r, 0, !mode || strcmp(mode, "0") != 0, book, &e) == 0, "%s", e.msg);
@@ -567,8 +556,7 @@ START_TEST(test_large)
     ck_assert_int_eq(stat(book, &st), 0);
     ck_assert_int_gt(st.st_size, 1000000);
     unlink(book);
-    free(book);
-    free(dir);
+    work_free(&w);
     fixture_free(fx);
 }
 END_TEST
