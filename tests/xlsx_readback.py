@@ -162,6 +162,12 @@ def main(argv):
     parts = check_xml(book)
     if results and "xl/charts/chart1.xml" not in parts:
         problem("Summary: no domain chart part")
+    elif results:
+        with zipfile.ZipFile(book) as z:
+            chart = z.read("xl/charts/chart1.xml").decode("utf-8")
+        # Domain names are text: a numeric category reference makes Excel label bars 1, 2, 3.
+        if chart.count("<c:cat><c:strRef>") != len(ORDER) or "<c:cat><c:numRef>" in chart:
+            problem("Summary chart: categories are not text references")
     wb = openpyxl.load_workbook(book)
     names = wb.sheetnames
     findings = parts_of(names, "Findings")
