@@ -59,20 +59,21 @@ static void gaps_table(struct pdf_doc *d)
                         "inputs were not snapshots.");
         return;
     }
-    static const double cols[5] = {0.24, 0.13, 0.28, 0.12, 0.23};
+    static const double cols[5] = {0.22, 0.17, 0.26, 0.10, 0.25};
     struct pdf_cell hdr[5] = {pdf_doc_hcell("Scope"), pdf_doc_hcell("Collection"), pdf_doc_hcell("Request"),
-                              pdf_doc_hcell("Status"), pdf_doc_hcell("Message")};
+                              pdf_doc_hcell("Status"), pdf_doc_hcell("Error")};
     struct pdf_table t = {.zebra = true};
     pdf_table_begin(&d->lay, &t, 5, cols, hdr);
     for (size_t i = 0; i < r->ngaps; i++) {
         const struct sb_gap *g = &r->gaps[i];
-        char *status = g->http_status ? sb_xasprintf("HTTP %d%s%s", g->http_status, g->error_code ? "\n" : "",
-                                                     g->error_code ? g->error_code : "")
-                                      : sb_xasprintf("no HTTP status%s%s", g->error_code ? "\n" : "",
-                                                     g->error_code ? g->error_code : "");
+        char *status = g->http_status ? sb_xasprintf("HTTP %d", g->http_status) : sb_xstrdup("no HTTP status");
         struct pdf_cell row[5] = {pdf_doc_cell(PDF_FONT_MONO, g->scope), pdf_doc_cell(PDF_FONT_SANS, g->collection),
                                   pdf_doc_cell(PDF_FONT_MONO, g->request), pdf_doc_cell(PDF_FONT_SANS, status),
-                                  pdf_doc_cell(PDF_FONT_SANS, g->message)};
+                                  {.fill = PDF_NO_FILL}};
+        /* Error codes are long single words: they go with the message, where there is room. */
+        row[1].runs[0].size = PDF_SZ_SMALL; /* "diagnosticSettings" on one line */
+        pdf_cell_add(&row[4], PDF_FONT_BOLD, PDF_SZ_TABLE, PDF_RGB_TEXT, g->error_code);
+        pdf_cell_add(&row[4], PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_TEXT, g->message);
         pdf_table_row(&d->lay, &t, row, 5);
         free(status);
     }
@@ -148,8 +149,10 @@ void pdf_doc_changes(struct pdf_doc *d)
                 continue;
             char *where = sb_xasprintf("%s%s%s", x->control ? x->control : "", x->control && x->feature ? " \xc2\xb7 " : "",
                                        x->feature ? x->feature : "");
-            char *delta = sb_xasprintf("%s " ARROW " %s", x->old_value ? x->old_value : "(none)",
-                                       x->new_value ? x->new_value : "(none)");
+            char *delta = !x->old_value && !x->new_value
+                              ? sb_xstrdup(EM_DASH)
+                              : sb_xasprintf("%s " ARROW " %s", x->old_value ? x->old_value : "(none)",
+                                             x->new_value ? x->new_value : "(none)");
             struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_MONO, x->finding_id), pdf_doc_cell(PDF_FONT_SANS, where),
                                       pdf_doc_cell(PDF_FONT_SANS, delta)};
             pdf_cell_add(&row[0], PDF_FONT_MONO, 6.0, PDF_RGB_MUTED, x->resource_id);
