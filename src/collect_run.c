@@ -257,10 +257,12 @@ static const char *str_at(const cJSON *o, const char *key)
 static bool port_needs_get(const cJSON *row)
 {
     const cJSON *identity = cJSON_GetObjectItemCaseSensitive(row, "identity");
-    if (!cJSON_IsObject(identity))
+    if (sb_empty(str_at(identity, "type")))
         return true;
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(row, "properties");
     const cJSON *links = cJSON_GetObjectItemCaseSensitive(props, "links");
+    if (!cJSON_IsArray(links))
+        return true;
     const cJSON *link;
     cJSON_ArrayForEach(link, links)
     {

@@ -237,6 +237,9 @@ START_TEST(test_full_estate)
     ck_assert_ptr_nonnull(port);
     ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(port, "type")), "Microsoft.Network/expressRoutePorts");
     ck_assert_ptr_nonnull(cJSON_GetObjectItem(port, "identity"));
+    /* A port whose row already has identity and MACsec settings is not fetched again. */
+    port = find_resource(s, "/subscriptions/" SUB1 "/resourceGroups/rg-er/providers/Microsoft.Network/expressRoutePorts/port2");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(port, "type")), "microsoft.network/expressrouteports");
     /* Diagnostic settings: resources + collected entries, including count 0. */
     ck_assert_int_eq(collected_count(s, CIRCUIT1), 1);
     ck_assert_int_eq(collected_count(s, CIRCUIT2), 0);
