@@ -219,6 +219,17 @@ START_TEST(renders_identical_bytes)
 }
 END_TEST
 
+/* Rendering fails with `code`, a message containing `part`, and no file at path. */
+static void render_fails(const struct sb_report *r, const struct sb_render_opts *o, const char *path, int code,
+                         const char *part)
+{
+    struct sb_err e = {0};
+    ck_assert_int_eq(render_pdf(r, o, path, &e), -1);
+    ck_assert_int_eq(e.code, code);
+    ck_assert_msg(strstr(e.msg, part) != NULL, "message: %s", e.msg);
+    ck_assert_int_ne(access(path, F_OK), 0);
+}
+
 /* The text poppler extracts, with runs of white space folded to one space (cells wrap). */
 static char *pdf_text(const char *path)
 {
@@ -292,11 +303,8 @@ START_TEST(unknown_paper_is_usage_error)
     struct sb_report *r = make_report(1);
     char *dir = tu_tmpdir("pdf-paper");
     char *path = sb_path_join(dir, "x.pdf");
-    struct sb_err e = {0};
     struct sb_render_opts o = opts("a3");
-    ck_assert_int_eq(render_pdf(r, &o, path, &e), -1);
-    ck_assert_int_eq(e.code, SB_EXIT_USAGE);
-    ck_assert_int_ne(access(path, F_OK), 0);
+    render_fails(r, &o, path, SB_EXIT_USAGE, "a3");
     free(path);
     free(dir);
     report_free(r);
@@ -332,12 +340,8 @@ START_TEST(missing_fonts_exit_4_and_no_file)
     struct sb_report *r = make_report(1);
     char *dir = tu_tmpdir("pdf-nofont");
     char *path = sb_path_join(dir, "x.pdf");
-    struct sb_err e = {0};
     struct sb_render_opts o = {dir, NULL}; /* no fonts/ under it */
-    ck_assert_int_eq(render_pdf(r, &o, path, &e), -1);
-    ck_assert_int_eq(e.code, SB_EXIT_OUTPUT);
-    ck_assert_msg(strstr(e.msg, "fonts/DejaVuSans.ttf: cannot read font") != NULL, "message: %s", e.msg);
-    ck_assert_int_ne(access(path, F_OK), 0);
+    render_fails(r, &o, path, SB_EXIT_OUTPUT, "fonts/DejaVuSans.ttf: cannot read font");
     free(path);
     free(dir);
     report_free(r);
@@ -347,11 +351,9 @@ END_TEST
 START_TEST(unwritable_path_exit_4)
 {
     struct sb_report *r = make_report(1);
-    struct sb_err e = {0};
     struct sb_render_opts o = opts(NULL);
-    ck_assert_int_eq(render_pdf(r, &o, "/nonexistent-dir-for-test/x.pdf", &e), -1);
-    ck_assert_int_eq(e.code, SB_EXIT_OUTPUT);
-    ck_assert_ptr_nonnull(strstr(e.msg, "/nonexistent-dir-for-test/x.pdf"));
+    const char *path = "/nonexistent-dir-for-test/x.pdf";
+    render_fails(r, &o, path, SB_EXIT_OUTPUT, path);
     report_free(r);
 }
 END_TEST
