@@ -81,8 +81,8 @@ int xlsx_render(const struct sb_report *r, const struct xlsx_opts *o, const char
 
 int render_xlsx(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
-    (void)o; /* paper size and data dir do not apply to a workbook */
     struct xlsx_opts xo;
     xlsx_opts_default(&xo);
+    xo.letter = o && o->paper && strcmp(o->paper, "letter") == 0;
     return xlsx_render(r, &xo, out_path, e);
 }

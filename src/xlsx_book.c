@@ -23,6 +23,7 @@ void xlsx_opts_default(struct xlsx_opts *o)
     /* Measured (docs/xlsx-report.md): for 100,000 results the default mode adds ~280 MB of RSS
      * on top of the report model, constant_memory ~2 MB, in the same ~3 s. */
     o->constant_memory = true;
+    o->letter = false;
 }
 
 static lxw_format *new_format(lxw_workbook *wb)
@@ -87,6 +88,7 @@ int xlsx_book_open(struct xlsx_book *b, const char *path, const struct xlsx_opts
     memset(b, 0, sizeof *b);
     b->path = path;
     b->e = e;
+    b->paper = o->letter ? 1 : 9; /* Excel's paper codes: 1 Letter, 9 A4 */
     b->max_rows = o->max_rows < 1 ? 1 : o->max_rows > XLSX_SHEET_ROWS_MAX ? XLSX_SHEET_ROWS_MAX : o->max_rows;
     lxw_workbook_options wo = {.constant_memory = o->constant_memory ? LXW_TRUE : LXW_FALSE};
     b->wb = workbook_new_opt(path, &wo);
@@ -210,6 +212,9 @@ lxw_worksheet *xlsx_add_sheet(struct xlsx_book *b, const char *wanted)
         free(name);
         return NULL;
     }
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, b->paper);
+    worksheet_fit_to_pages(ws, 1, 0); /* every column on the page; as many pages down as needed */
     sb_grow((void **)&b->names, &b->capnames, b->nnames + 1, sizeof *b->names);
     b->names[b->nnames++] = sb_lower(name);
     free(name);
@@ -299,13 +304,17 @@ void xlsx_time(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t 
 void xlsx_date_text(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
                     const char *s)
 {
+    /* Excel's dates run from 1900-01-01 to 9999-12-31; anything else stays text. */
+    const time_t first = -2208988800, end = 253402300800;
     time_t t;
     if (sb_empty(s))
         return;
-    if (strlen(s) == 10 && sb_parse_date(s, &t) == 0)
-        xlsx_time(b, ws, row, col, t, XF_DATE);
-    else if (sb_parse_datetime(s, &t) == 0)
-        xlsx_time(b, ws, row, col, t, XF_DATETIME);
-    else
-        xlsx_str(b, ws, row, col, s, XF_TEXT);
+    bool day = strlen(s) == 10 && sb_parse_date(s, &t) == 0;
+    if (day || sb_parse_datetime(s, &t) == 0) {
+        if (t >= first && t < end) {
+            xlsx_time(b, ws, row, col, t, day ? XF_DATE : XF_DATETIME);
+            return;
+        }
+    }
+    xlsx_str(b, ws, row, col, s, XF_TEXT);
 }

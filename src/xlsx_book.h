@@ -35,6 +35,7 @@ struct sb_err;
 struct xlsx_opts {
     size_t max_rows;      /**< data rows per sheet before "Findings (2)" etc.; 1..XLSX_SHEET_ROWS_MAX */
     bool constant_memory; /**< libxlsxwriter constant_memory mode (sheets written strictly row-major) */
+    bool letter;          /**< print setup on US Letter instead of A4 */
 };
 void xlsx_opts_default(struct xlsx_opts *o);
 
@@ -64,6 +65,7 @@ struct xlsx_book {
     struct sb_err *e;
     bool failed;
     size_t max_rows;
+    uint8_t paper;                           /**< libxlsxwriter paper code for print setup */
     lxw_format *fmt[XF_COUNT];
     lxw_format *status_cf[SB_STATUS_COUNT];   /**< conditional-format look per status */
     lxw_format *status_cell[SB_STATUS_COUNT]; /**< the same look as a plain cell format */
@@ -87,7 +89,8 @@ int xlsx_book_close(struct xlsx_book *b);
  * case-insensitively (Excel's reserved "History" counts as taken). Caller frees.
  */
 char *xlsx_sheet_name(char *const *used_lc, size_t nused, const char *wanted);
-/** Add a sheet under xlsx_sheet_name(wanted); NULL (book failed) on error. */
+/** Add a sheet under xlsx_sheet_name(wanted), set up to print landscape one page wide;
+ * NULL (book failed) on error. */
 lxw_worksheet *xlsx_add_sheet(struct xlsx_book *b, const char *wanted);
 
 /**

@@ -20,6 +20,7 @@ static void open_part(struct xlsx_table *t)
         xlsx_str(t->b, t->ws, 0, (lxw_col_t)c, t->cols[c].header, XF_HEADER);
     }
     worksheet_freeze_panes(t->ws, 1, 0);
+    xlsx_check(t->b, t->ws, 0, 0, worksheet_repeat_rows(t->ws, 0, 0), "print titles");
 }
 
 static void colour_statuses(struct xlsx_table *t, lxw_row_t last)

@@ -561,6 +561,32 @@ START_TEST(test_large)
 }
 END_TEST
 
+START_TEST(test_print_setup)
+{
+    /* Data sheets print landscape, one page wide, header row repeated; --paper picks the size. */
+    struct fixture *fx = make_fixture(0);
+    struct work w = work_new("xlsx-print");
+    struct sb_err e = {0};
+    const char *papers[] = {NULL, "a4", "letter"};
+    const char *codes[] = {"paperSize=\"9\"", "paperSize=\"9\"", "paperSize=\"1\""};
+    for (int i = 0; i < 3; i++) {
+        struct sb_render_opts o = {.paper = papers[i]};
+        ck_assert_msg(render_xlsx(fx->r, &o, w.book, &e) == 0, "%s", e.msg);
+        char *sheet = zip_part(w.book, "xl/worksheets/sheet4.xml");
+        ck_assert_ptr_nonnull(sheet);
+        ck_assert_msg(strstr(sheet, codes[i]) && strstr(sheet, "orientation=\"landscape\"") &&
+                          strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>"),
+                      "paper %s", papers[i] ? papers[i] : "default");
+        free(sheet);
+    }
+    char *wb = zip_part(w.book, "xl/workbook.xml");
+    ck_assert_ptr_nonnull(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">Findings!$1:$1</definedName>"));
+    free(wb);
+    work_free(&w);
+    fixture_free(fx);
+}
+END_TEST
+
 static Suite *render_xlsx_suite(void)
 {
     Suite *s = suite_create("render_xlsx");
@@ -576,6 +602,7 @@ static Suite *render_xlsx_suite(void)
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_unwritable);
     tcase_add_test(tc, test_changes_sheet_only_with_changes);
+    tcase_add_test(tc, test_print_setup);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("large");
     tcase_set_timeout(big, 60);
