@@ -2,6 +2,7 @@
 #include "render.h"
 #include "report_json.h"
 
+#include "diff.h"
 #include "err.h"
 #include "util.h"
 
@@ -176,20 +177,7 @@ cJSON *report_to_json(const struct sb_report *r)
         add_str(ch, "previous", c->previous_name);
         add_str(ch, "previous_sha256", c->previous_sha256);
         add_str(ch, "previous_generated", c->previous_generated);
-        cJSON *items = cJSON_AddArrayToObject(ch, "items");
-        for (size_t i = 0; i < c->n; i++) {
-            const struct sb_change *x = &c->items[i];
-            cJSON *o = cJSON_CreateObject();
-            add_str(o, "kind", sb_change_kind_id(x->kind));
-            add_str(o, "finding_id", x->finding_id);
-            add_str(o, "control", x->control);
-            add_str(o, "feature", x->feature);
-            add_str(o, "resource_id", x->resource_id);
-            add_str(o, "path", x->path);
-            add_str(o, "old", x->old_value);
-            add_str(o, "new", x->new_value);
-            cJSON_AddItemToArray(items, o);
-        }
+        cJSON_AddItemToObject(ch, "items", diff_changes_json(c));
     }
     return root;
 }
