@@ -206,16 +206,14 @@ static char *scope_of(const struct job *j, size_t i)
                  : sb_xasprintf("/subscriptions/%s", j->subs[i]);
 }
 
+/* One gap per scope of the batch: the response's error, or `code`/`message` when given. */
 static void arg_gap_each(struct collector *col, const struct job *j, const struct http_result *r, const char *code,
                          const char *message)
 {
     for (size_t i = 0; i < j->n_subs; i++) {
         char *scope = scope_of(j, i);
-        if (r && !code)
-            gap(col, scope, "resources", r);
-        else
-            snapshot_add_gap(&col->snap, scope, "resources", r ? r->request : "POST /providers/Microsoft.ResourceGraph/resources",
-                             r ? r->status : 0, code, message);
+        snapshot_add_gap(&col->snap, scope, "resources", r->request, r->status, code ? code : r->error_code,
+                         code ? message : r->message);
         free(scope);
     }
 }
