@@ -137,10 +137,11 @@ static void gap(struct collector *col, const char *scope, const char *collection
     snapshot_add_gap(&col->snap, scope, collection, r->request, r->status, r->error_code, r->message);
 }
 
-static void gap_text(struct collector *col, const char *scope, const char *collection, const char *request,
+/* A gap on a request that got an answer (`r`) Azure considered fine but we cannot use. */
+static void gap_text(struct collector *col, const char *scope, const char *collection, const struct http_result *r,
                      const char *code, const char *message)
 {
-    snapshot_add_gap(&col->snap, scope, collection, request, 0, code, message);
+    snapshot_add_gap(&col->snap, scope, collection, r->request, r->status, code, message);
 }
 
 static const char *job_collection(const struct job *j)
@@ -290,19 +291,19 @@ static void add_row(struct collector *col, cJSON *row, int priority)
 }
 
 /* Follow a nextLink if present. Returns true when another page was requested. */
-static bool follow_next(struct collector *col, struct job *j, const cJSON *body, const char *request)
+static bool follow_next(struct collector *col, struct job *j, const struct http_result *r)
 {
-    const cJSON *next = cJSON_GetObjectItemCaseSensitive(body, "nextLink");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(r->json, "nextLink");
     const char *link = cJSON_GetStringValue(next);
     if (sb_empty(link))
         return false;
     if (!http_url_same_origin(link, col->arm_origin)) {
-        gap_text(col, j->scope, job_collection(j), request, "InvalidNextLink",
+        gap_text(col, j->scope, job_collection(j), r, "InvalidNextLink",
                  "nextLink points outside the ARM endpoint; not followed");
         return false;
     }
     if (!strset_add(&j->seen, link)) {
-        gap_text(col, j->scope, job_collection(j), request, "PagingLoop", "nextLink repeats a page already read");
+        gap_text(col, j->scope, job_collection(j), r, "PagingLoop", "nextLink repeats a page already read");
         return false;
     }
     submit_get(col, j, link);
@@ -331,7 +332,7 @@ static bool done_sub_list(struct collector *col, struct job *j, struct http_resu
             col->visible[col->n_visible++] = sb_xstrdup(str_at(v, "subscriptionId"));
         }
     }
-    if (follow_next(col, j, r->json, r->request))
+    if (follow_next(col, j, r))
         return true;
     if (j->query_after)
         query_subscriptions(col, col->visible, col->n_visible);
@@ -367,7 +368,7 @@ static bool done_diag(struct collector *col, struct job *j, struct http_result *
 {
     cJSON *value = cJSON_GetObjectItemCaseSensitive(r->json, "value");
     if (!cJSON_IsArray(value)) {
-        gap_text(col, j->scope, "diagnosticSettings", r->request, "InvalidResponse", "response has no value array");
+        gap_text(col, j->scope, "diagnosticSettings", r, "InvalidResponse", "response has no value array");
         return false;
     }
     cJSON *s;
@@ -390,7 +391,7 @@ static bool done_diag(struct collector *col, struct job *j, struct http_result *
         j->count++;
         add_row(col, s, 0);
     }
-    if (follow_next(col, j, r->json, r->request))
+    if (follow_next(col, j, r))
         return true;
     snapshot_add_collected(&col->snap, j->resource_id, "diagnosticSettings", j->count);
     return false;
@@ -399,7 +400,7 @@ static bool done_diag(struct collector *col, struct job *j, struct http_result *
 static bool done_port(struct collector *col, struct job *j, struct http_result *r)
 {
     if (!sb_ieq(str_at(r->json, "id"), j->resource_id)) {
-        gap_text(col, j->scope, "expressRoutePorts", r->request, "InvalidResponse",
+        gap_text(col, j->scope, "expressRoutePorts", r, "InvalidResponse",
                  "ARM returned a different resource than requested");
         return false;
     }
