@@ -207,7 +207,7 @@ static int read_report(struct dreport *d, const cJSON *doc, struct sb_err *e)
     for (const cJSON *r = results->child; r; r = r->next, i++)
         if (read_result(&d->f[d->nf++], r, d, i, e) != 0)
             return -1;
-    qsort(d->f, d->nf, sizeof *d->f, cmp_finding);
+    sb_sort(d->f, d->nf, sizeof *d->f, cmp_finding);
     for (size_t k = 1; k < d->nf; k++)
         if (strcmp(d->f[k - 1].id, d->f[k].id) == 0)
             return sb_err_set(e, SB_EXIT_INPUT, "%s: results: finding id \"%s\" appears twice", d->name, d->f[k].id);
@@ -220,7 +220,7 @@ static int read_report(struct dreport *d, const cJSON *doc, struct sb_err *e)
     for (const cJSON *o = excs ? excs->child : NULL; o; o = o->next, i++)
         if (read_exception(&d->x[d->nx++], o, d, i, e) != 0)
             return -1;
-    qsort(d->x, d->nx, sizeof *d->x, cmp_exception);
+    sb_sort(d->x, d->nx, sizeof *d->x, cmp_exception);
     for (size_t k = 1; k < d->nx; k++)
         if (strcmp(d->x[k - 1].entry_id, d->x[k].entry_id) == 0)
             return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: entry id \"%s\" appears twice", d->name,
@@ -387,7 +387,7 @@ static size_t resource_set(struct rid **out, const struct dreport *d)
     for (size_t i = 0; i < d->nf; i++)
         if (d->f[i].resource_id)
             v[n++] = (struct rid){sb_lower(d->f[i].resource_id), d->f[i].resource_id};
-    qsort(v, n, sizeof *v, cmp_rid);
+    sb_sort(v, n, sizeof *v, cmp_rid);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         if (w && strcmp(v[w - 1].lower, v[i].lower) == 0) {
@@ -468,7 +468,7 @@ int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSO
     compare_resources(&l, &old, &cur);
     compare_exceptions(&l, &old, &cur);
     if (l.n)
-        qsort(l.v, l.n, sizeof *l.v, cmp_change);
+        sb_sort(l.v, l.n, sizeof *l.v, cmp_change);
 
     struct sb_changes *c = sb_xcalloc(1, sizeof *c);
     c->previous_name = sb_xstrdup(old.name);

@@ -44,7 +44,8 @@ static const struct {
      "eventHubAuthorizationRuleId, serviceBusRuleId or marketplacePartnerId) and enables logs: circuits category "
      "PeeringRouteLog or category group allLogs; gateways one of GatewayDiagnosticLog, RouteDiagnosticLog, "
      "TunnelDiagnosticLog, IKEDiagnosticLog, P2SDiagnosticLog, or allLogs. Fail when settings were collected and none "
-     "qualifies (or none exist); not assessed when the settings were not collected."},
+     "qualifies (or none exist); not assessed when the settings were not collected. Virtual WAN ExpressRoute gateways "
+     "and ExpressRoute Direct ports are not judged: no resource-log categories are documented for them."},
     {"br1_native_backup", rule_br1_native_backup,
      "Reads every virtual network hosting an ExpressRoute gateway (and every virtual hub with a Virtual WAN "
      "ExpressRoute gateway). Pass: the same VNet hosts a route-based VPN gateway with an IPsec connection whose "
@@ -302,6 +303,6 @@ int eval_baseline(struct sb_results *out, const struct sb_baseline *b, const str
                 no_rule(&c, f);
         }
     }
-    qsort(out->items, out->n, sizeof *out->items, cmp_results);
+    sb_sort(out->items, out->n, sizeof *out->items, cmp_results);
     return 0;
 }

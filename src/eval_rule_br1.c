@@ -138,7 +138,7 @@ int rule_br1_native_backup(struct eval_ctx *c, const struct sb_feature *f)
         vnets = sb_xrealloc(vnets, (nv + 1) * sizeof *vnets);
         vnets[nv++] = lc;
     }
-    qsort(vnets, nv, sizeof *vnets, cmp_str);
+    sb_sort(vnets, nv, sizeof *vnets, cmp_str);
     for (size_t k = 0; k < nv; k++) {
         judge_vnet(c, f, vnets[k], gws, n);
         free(vnets[k]);

@@ -342,7 +342,7 @@ int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
         }
     }
     free(vnets);
-    qsort(scope, nscope, sizeof *scope, cmp_scope);
+    sb_sort(scope, nscope, sizeof *scope, cmp_scope);
     for (size_t i = 0; i < nscope; i++) {
         judge_vnet(c, f, &scope[i]);
         free(scope[i].vnet_id);

@@ -129,7 +129,7 @@ static int collect_outputs(struct entry **out, size_t *out_n, const char *out_di
         if (!is_manifest_file(name))
             v[nv++].name = sb_xstrdup(name);
     }
-    qsort(v, nv, sizeof *v, cmp_entry);
+    sb_sort(v, nv, sizeof *v, cmp_entry);
     size_t w = 0;
     for (size_t i = 0; i < nv; i++) {
         if (w && strcmp(v[w - 1].name, v[i].name) == 0) {

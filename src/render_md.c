@@ -63,7 +63,7 @@ int render_md(const struct sb_report *r, const struct sb_render_opts *o, const c
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].status == SB_STATUS_FAIL || r->results[i].status == SB_STATUS_NOT_ASSESSED)
             items[n++] = &r->results[i];
-    qsort(items, n, sizeof *items, urgent_first);
+    sb_sort(items, n, sizeof *items, urgent_first);
     if (n == 0) {
         sb_buf_puts(&b, "No failing or not-assessed items.\n\n");
     } else {

@@ -115,8 +115,8 @@ int state_finalize(struct sb_state *st, struct sb_err *e)
         return 0;
     st->finalized = true;
     /* Sorting first makes folding order, and so merged arrays, independent of input order. */
-    qsort(st->resources, st->nresources, sizeof *st->resources, cmp_resource);
-    qsort(st->gaps, st->ngaps, sizeof *st->gaps, cmp_gap);
+    sb_sort(st->resources, st->nresources, sizeof *st->resources, cmp_resource);
+    sb_sort(st->gaps, st->ngaps, sizeof *st->gaps, cmp_gap);
 
     for (size_t i = 0; i < st->npending; i++) {
         struct sb_resource *r = index_get(st->index, st->pending[i].id_lc);
@@ -164,8 +164,8 @@ int state_finalize(struct sb_state *st, struct sb_err *e)
                 st->nsubscriptions++;
             }
         }
-    qsort(st->subscriptions, st->nsubscriptions, sizeof *st->subscriptions, cmp_sub);
-    qsort(st->tenants, st->ntenants, sizeof *st->tenants, cmp_str);
+    sb_sort(st->subscriptions, st->nsubscriptions, sizeof *st->subscriptions, cmp_sub);
+    sb_sort(st->tenants, st->ntenants, sizeof *st->tenants, cmp_str);
     return 0;
 }
 

@@ -74,6 +74,12 @@ char *sb_xasprintf(const char *fmt, ...)
     return p;
 }
 
+void sb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (base && n > 1)
+        qsort(base, n, size, cmp);
+}
+
 void sb_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)

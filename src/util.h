@@ -19,6 +19,9 @@ char *sb_xstrndup(const char *s, size_t n);
 /** printf into a new string. Caller frees. */
 char *sb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/** qsort that accepts an empty (NULL) array: C leaves qsort(NULL, 0, ...) undefined. */
+void sb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /** Grow a dynamic array: ensures room for `need` elements of `elem` bytes. */
 void sb_grow(void **arr, size_t *cap, size_t need, size_t elem);
 

@@ -195,7 +195,7 @@ static int cmp_vfile(const void *a, const void *b)
 static void check_files(struct vstate *s)
 {
     if (s->n)
-        qsort(s->files, s->n, sizeof *s->files, cmp_vfile);
+        sb_sort(s->files, s->n, sizeof *s->files, cmp_vfile);
     for (size_t i = 0; i < s->n; i++) {
         struct vfile *f = &s->files[i];
         if (!manifest_name_is_safe(f->name)) {
