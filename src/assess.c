@@ -103,7 +103,7 @@ int assess_run(struct sb_report **out, const struct sb_baseline *b, const struct
     for (size_t i = 0; i < st->ninputs; i++)
         add_input(r, "input", st->inputs[i].name, st->inputs[i].kind, st->inputs[i].size, st->inputs[i].sha256);
     struct stat sbuf;
-    add_input(r, "baseline", b->path ? b->path : b->id, NULL,
+    add_input(r, "baseline", o->baseline_name ? o->baseline_name : b->path ? b->path : b->id, NULL,
               b->path && stat(b->path, &sbuf) == 0 ? (uint64_t)sbuf.st_size : 0, b->sha256 ? b->sha256 : "");
 
     int erc = eval_baseline(&results, b, st, e);

@@ -15,6 +15,7 @@ struct sb_err;
 struct sb_assess_opts {
     const char *const *inputs;   /**< state files, in command-line order */
     size_t ninputs;
+    const char *baseline_name;   /**< how the baseline is named in reports (NULL: its path) */
     const char *exceptions_path; /**< or NULL */
     const char *organisation;    /**< or NULL */
     const char *classification;  /**< or NULL */

@@ -157,8 +157,11 @@ int cmd_report(int argc, char **argv)
 
     struct sb_err e = {0};
     char *default_baseline = NULL;
-    if (!baseline_path)
+    if (!baseline_path) {
+        /* The built-in baseline is named the same on every machine, so reports do not depend on the install path. */
         baseline_path = default_baseline = sb_path_join(out.data_dir, "templates/baselines/expressroute.json");
+        ao.baseline_name = "templates/baselines/expressroute.json (built-in)";
+    }
     struct sb_baseline *b = NULL;
     struct sb_report *r = NULL;
     ao.inputs = inputs;
