@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,6 +588,38 @@ START_TEST(test_print_setup)
 }
 END_TEST
 
+START_TEST(test_locale_independent)
+{
+    /* libxlsxwriter prints doubles with "%.16G": a comma-decimal LC_NUMERIC must not leak into
+     * the XML. Build de_DE.UTF-8 privately (LOCPATH) so the test needs no system locale. */
+    struct fixture *fx = make_fixture(0);
+    struct work w = work_new("xlsx-locale");
+    char *cmd = sb_xasprintf("localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1", w.dir);
+    ck_assert_msg(system(cmd) == 0, "localedef de_DE failed (Debian package: locales)");
+    free(cmd);
+    setenv("LOCPATH", w.dir, 1);
+    ck_assert_ptr_nonnull(setlocale(LC_NUMERIC, "de_DE.UTF-8"));
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.1f", 0.5);
+    ck_assert_str_eq(probe, "0,5"); /* the trap is armed */
+    struct sb_err e = {0};
+    ck_assert_msg(render_xlsx(fx->r, NULL, w.book, &e) == 0, "%s", e.msg);
+    setlocale(LC_NUMERIC, "C");
+    char *sheet = zip_part(w.book, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_nonnull(sheet);
+    /* generated_at 1790000000 is Excel serial 46286.5925925...; no <v> may hold a comma. */
+    ck_assert_ptr_nonnull(strstr(sheet, "<v>46286.5925925"));
+    for (const char *v = sheet; (v = strstr(v, "<v>")) != NULL; v += 3) {
+        const char *end = strstr(v, "</v>");
+        ck_assert_ptr_nonnull(end);
+        ck_assert_msg(memchr(v, ',', (size_t)(end - v)) == NULL, "%.40s", v);
+    }
+    free(sheet);
+    work_free(&w);
+    fixture_free(fx);
+}
+END_TEST
+
 static Suite *render_xlsx_suite(void)
 {
     Suite *s = suite_create("render_xlsx");
@@ -603,6 +636,7 @@ static Suite *render_xlsx_suite(void)
     tcase_add_test(tc, test_unwritable);
     tcase_add_test(tc, test_changes_sheet_only_with_changes);
     tcase_add_test(tc, test_print_setup);
+    tcase_add_test(tc, test_locale_independent);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("large");
     tcase_set_timeout(big, 60);
