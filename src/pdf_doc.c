@@ -119,9 +119,12 @@ void pdf_doc_decorate(struct pdf_lay *l, void *arg)
     if (l->page > 1) {
         pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ytop, d->title);
         if (!sb_empty(d->r->classification)) {
-            double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification);
-            pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop,
-                         d->r->classification);
+            /* A long label is cut rather than run into the title. */
+            double room = l->right - l->left - pdf_lay_width(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, d->title) - 18;
+            char *label = pdf_doc_fit_line(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification, room);
+            double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, label);
+            pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop, label);
+            free(label);
         }
         pdf_lay_line(l, l->left, ytop - 4, l->right, ytop - 4, 0.5, 0xC8CDD4);
     }
@@ -134,6 +137,24 @@ void pdf_doc_decorate(struct pdf_lay *l, void *arg)
     double w = pdf_lay_width(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, pg);
     pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->right - w, ybot, pg);
     free(pg);
+}
+
+char *pdf_doc_fit_line(const struct pdf_lay *l, enum pdf_font f, double size, const char *text, double width)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    struct pdf_span *sp;
+    size_t n = pdf_wrap(&sp, l->dev, f, size, text, width);
+    if (n <= 1) {
+        char *line = n ? sb_xstrndup(text + sp[0].off, sp[0].len) : sb_xstrdup("");
+        free(sp);
+        return line;
+    }
+    free(sp);
+    /* Cut again leaving room for the ellipsis. */
+    n = pdf_wrap(&sp, l->dev, f, size, text, width - pdf_lay_width(l, f, size, ellipsis));
+    char *line = sb_xasprintf("%.*s%s", (int)sp[0].len, text + sp[0].off, ellipsis);
+    free(sp);
+    return line;
 }
 
 /*
@@ -155,16 +176,7 @@ void pdf_doc_contents(struct pdf_doc *d)
         snprintf(num, sizeof num, "%d", t->page);
         double nw = pdf_lay_width(l, f, size, num);
         double avail = l->right - l->left - indent - 40;
-        /* One line per entry: a title too long for the line is cut at a code-point boundary. */
-        struct pdf_span *sp;
-        size_t n = pdf_wrap(&sp, l->dev, f, size, t->title, avail);
-        char *line = n ? sb_xstrndup(t->title + sp[0].off, sp[0].len) : sb_xstrdup("");
-        if (n > 1) {
-            char *more = sb_xasprintf("%s\xe2\x80\xa6", line);
-            free(line);
-            line = more;
-        }
-        free(sp);
+        char *line = pdf_doc_fit_line(l, f, size, t->title, avail);
         double base = l->y - size * 0.96 - (t->level == 0 ? 3 : 0);
         pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->left + indent, base, line);
         pdf_lay_text(l, f, size, PDF_RGB_TEXT, l->right - nw, base, num);

@@ -66,6 +66,9 @@ struct pdf_cell pdf_doc_cell(enum pdf_font f, const char *text);
 /** "Label: value" two-column row in a key/value table. */
 void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const char *value, enum pdf_font vf);
 
+/** The first line of `text` wrapped to `width`, with "…" when more was cut. Caller frees. */
+char *pdf_doc_fit_line(const struct pdf_lay *l, enum pdf_font f, double size, const char *text, double width);
+
 /** Running header and footer (pdf_decorate_fn; the cover gets the footer only). */
 void pdf_doc_decorate(struct pdf_lay *l, void *arg);
 

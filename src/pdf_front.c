@@ -172,10 +172,7 @@ static void status_bar(struct pdf_doc *d, const char *label, const size_t *count
     pdf_lay_need(l, h + 6);
     double ytop = l->y, base = ytop - h + 3.5;
     enum pdf_font f = bold ? PDF_FONT_BOLD : PDF_FONT_SANS;
-    struct pdf_span *sp;
-    size_t nl = pdf_wrap(&sp, l->dev, f, PDF_SZ_TABLE, label, label_w - 6);
-    char *first = nl ? sb_xstrndup(label + sp[0].off, sp[0].len) : sb_xstrdup("");
-    free(sp);
+    char *first = pdf_doc_fit_line(l, f, PDF_SZ_TABLE, label, label_w - 6);
     pdf_lay_text(l, f, PDF_SZ_TABLE, PDF_RGB_TEXT, l->left, base, first);
     free(first);
     double x = x0;

@@ -1,4 +1,5 @@
 /* Tests for the PDF layout layer (src/pdf_layout.c) through a fake device that records calls. */
+#include "pdf_doc.h"
 #include "pdf_layout.h"
 #include "util.h"
 
@@ -206,6 +207,22 @@ START_TEST(wrap_glyph_wider_than_line_progresses)
 }
 END_TEST
 
+START_TEST(fit_line_cuts_with_ellipsis_inside_width)
+{
+    struct fake fk;
+    struct pdf_dev dev;
+    struct pdf_lay l;
+    fake_lay(&fk, &dev, &l, 300, 200);
+    char *cut = pdf_doc_fit_line(&l, PDF_FONT_SANS, 10, "abcdefghij", 25);
+    ck_assert_str_eq(cut, "abcd\xe2\x80\xa6");
+    ck_assert(fake_width(NULL, PDF_FONT_SANS, 10, cut, strlen(cut)) <= 25);
+    char *whole = pdf_doc_fit_line(&l, PDF_FONT_SANS, 10, "abcde", 25);
+    ck_assert_str_eq(whole, "abcde");
+    free(cut);
+    free(whole);
+}
+END_TEST
+
 /* ---- paragraphs and pages ---- */
 
 START_TEST(paragraph_breaks_pages_inside_margins)
@@ -401,6 +418,7 @@ static Suite *layout_suite(void)
     tcase_add_test(w, wrap_utf8_never_splits_a_code_point);
     tcase_add_test(w, wrap_breaks_ids_at_slash);
     tcase_add_test(w, wrap_glyph_wider_than_line_progresses);
+    tcase_add_test(w, fit_line_cuts_with_ellipsis_inside_width);
     suite_add_tcase(s, w);
     TCase *p = tcase_create("pages");
     tcase_add_test(p, paragraph_breaks_pages_inside_margins);
