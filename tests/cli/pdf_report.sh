@@ -135,4 +135,12 @@ touch "$work/notadir"
 rc=$?
 [ "$rc" -eq 4 ] || fail "unwritable output: exit $rc, expected 4 ($(cat "$work/err2.txt"))"
 [ -z "$(find "$work" -name '*.pdf*' -path '*notadir*')" ] || fail "unwritable output left a file"
+# The PDF cannot take its place (a directory is in the way): exit 4, no temporary file left.
+mkdir -p "$work/blocked/report.pdf"
+(cd "$estate" && "$SB_BIN" report --quiet --input snapshot-contoso.json --format pdf \
+    --out-dir "$work/blocked" 2>"$work/err3.txt")
+rc=$?
+[ "$rc" -eq 4 ] || fail "blocked output: exit $rc, expected 4"
+[ "$(ls -A "$work/blocked")" = "report.pdf" ] || fail "blocked output left: $(ls -A "$work/blocked")"
+[ -z "$(ls -A "$work/blocked/report.pdf")" ] || fail "blocked output wrote into the directory"
 echo "ok: pdf report ($pages pages)"
