@@ -13,58 +13,125 @@ static const char REMEDY[] =
     "fails over when ExpressRoute private peering is down (Using S2S VPN as a backup for ExpressRoute private "
     "peering); otherwise attest the decision as an exception.";
 
-/* IPsec connections of a VPN gateway that do not ride the private peering. */
-static int backup_connections(struct sb_result *res, const struct sb_state *st, const struct sb_resource *vpn)
+/* A resource keyed by a lower-cased id it points at (gateway -> its VNet, connection -> its gateway, ...).
+ * Sorted by key, so every lookup is a binary search: estates have thousands of each. */
+struct keyed {
+    char *key;
+    const struct sb_resource *r;
+};
+
+static int cmp_keyed(const void *a, const void *b)
 {
-    const struct sb_resource **conns;
-    size_t n = state_list_type(st, "microsoft.network/connections", &conns);
-    int ok = 0;
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->r->id_lc, y->r->id_lc);
+}
+
+static size_t build_index(struct keyed **out, const struct sb_state *st, const char *type,
+                          char *(*key_of)(const struct sb_resource *))
+{
+    const struct sb_resource **rs;
+    size_t n = state_list_type(st, type, &rs), k = 0;
+    struct keyed *v = sb_xcalloc(n ? n : 1, sizeof *v);
     for (size_t i = 0; i < n; i++) {
-        const struct sb_resource *cn = conns[i];
-        if (!sb_ieq(sb_json_str(cn->json, "properties.virtualNetworkGateway1.id"), vpn->id))
+        char *key = key_of(rs[i]);
+        if (!key)
             continue;
+        v[k].key = sb_lower(key);
+        v[k].r = rs[i];
+        free(key);
+        k++;
+    }
+    free(rs);
+    sb_sort(v, k, sizeof *v, cmp_keyed);
+    *out = v;
+    return k;
+}
+
+static void free_index(struct keyed *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].key);
+    free(v);
+}
+
+/* [first, last) of the entries whose key equals `key` (lower-case). */
+static size_t range(const struct keyed *v, size_t n, const char *key, size_t *first)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    size_t end = lo;
+    while (end < n && strcmp(v[end].key, key) == 0)
+        end++;
+    return end - lo;
+}
+
+static char *gateway1_of(const struct sb_resource *cn)
+{
+    return sb_xstrdup(sb_json_str(cn->json, "properties.virtualNetworkGateway1.id"));
+}
+
+static char *hub_of(const struct sb_resource *r)
+{
+    return sb_xstrdup(sb_json_str(r->json, "properties.virtualHub.id"));
+}
+
+/* IPsec connections of a VPN gateway that do not ride the private peering. */
+static int backup_connections(struct sb_result *res, const struct keyed *conns, size_t nconns,
+                              const struct sb_resource *vpn)
+{
+    size_t first, n = range(conns, nconns, vpn->id_lc, &first);
+    int ok = 0;
+    for (size_t i = first; i < first + n; i++) {
+        const struct sb_resource *cn = conns[i].r;
         const char *ctype = sb_json_str(cn->json, "properties.connectionType");
+        const char *status = sb_json_str(cn->json, "properties.connectionStatus");
         int over_er = sb_json_bool(cn->json, "properties.useLocalAzureIpAddress");
         char *v = sb_xasprintf("connectionType %s, useLocalAzureIpAddress %s, connectionStatus %s",
                                ctype ? ctype : "(absent)", over_er == 1 ? "true" : over_er == 0 ? "false" : "(absent)",
-                               sb_json_str(cn->json, "properties.connectionStatus")
-                                   ? sb_json_str(cn->json, "properties.connectionStatus") : "(absent)");
+                               status ? status : "(absent)");
         ev_evidence(res, cn->id, "properties.connectionType", v,
                     "IPsec, useLocalAzureIpAddress not true (independent of the private peering)");
         free(v);
         ok += sb_ieq(ctype, "IPsec") && over_er != 1;
     }
-    free(conns);
     return ok;
 }
 
-static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const char *vnet_id,
-                       const struct sb_resource *const *gws, size_t ngws)
+/* One VNet hosting an ExpressRoute gateway: gws[0..n) are every gateway in it. */
+static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const char *vnet_lc, const struct keyed *gws,
+                       size_t n, const struct keyed *conns, size_t nconns)
 {
-    const struct sb_resource *vnet = state_get(c->state, vnet_id);
-    struct sb_result *res = ev_result(c, f, vnet ? vnet->id : vnet_id, "Microsoft.Network/virtualNetworks", NULL);
+    const struct sb_resource *vnet = state_get(c->state, vnet_lc);
+    char *vnet_id = ev_gateway_vnet_id(gws[0].r); /* original case, for display */
+    struct sb_result *res = ev_result(c, f, vnet ? vnet->id : vnet_id ? vnet_id : vnet_lc,
+                                      "Microsoft.Network/virtualNetworks", NULL);
+    free(vnet_id);
     int backups = 0, vpns = 0;
-    for (size_t i = 0; i < ngws; i++) {
-        char *v = ev_gateway_vnet_id(gws[i]);
-        bool same = v && sb_ieq(v, vnet_id);
-        free(v);
-        if (!same)
-            continue;
-        enum gw_kind k = ev_gateway_kind(gws[i]);
+    for (size_t i = 0; i < n; i++) {
+        const struct sb_resource *gw = gws[i].r;
+        enum gw_kind k = ev_gateway_kind(gw);
         if (k == GW_EXPRESSROUTE) {
-            ev_evidence_json(res, gws[i], "properties.gatewayType", "ExpressRoute gateway in this VNet");
+            ev_evidence_json(res, gw, "properties.gatewayType", "ExpressRoute gateway in this VNet");
             continue;
         }
         if (k != GW_VPN)
             continue;
         vpns++;
-        const char *vpntype = sb_json_str(gws[i]->json, "properties.vpnType");
-        const char *sku = sb_json_str(gws[i]->json, "properties.sku.name");
-        char *v2 = sb_xasprintf("vpnType %s, sku %s", vpntype ? vpntype : "(absent)", sku ? sku : "(absent)");
-        ev_evidence(res, gws[i]->id, "properties.vpnType", v2, "RouteBased, not Basic SKU (coexistence)");
-        free(v2);
+        const char *vpntype = sb_json_str(gw->json, "properties.vpnType");
+        const char *sku = sb_json_str(gw->json, "properties.sku.name");
+        char *v = sb_xasprintf("vpnType %s, sku %s", vpntype ? vpntype : "(absent)", sku ? sku : "(absent)");
+        ev_evidence(res, gw->id, "properties.vpnType", v, "RouteBased, not Basic SKU (coexistence)");
+        free(v);
         bool eligible = sb_ieq(vpntype, "RouteBased") && !sb_ieq(sku, "Basic");
-        int b = backup_connections(res, c->state, gws[i]);
+        int b = backup_connections(res, conns, nconns, gw);
         backups += eligible ? b : 0;
     }
     if (backups > 0) {
@@ -80,24 +147,23 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const cha
     }
 }
 
-static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *ergw, const char *hub_id)
+static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *ergw, const char *hub_id,
+                      const struct keyed *vpngws, size_t nvpn)
 {
     struct sb_result *res = ev_result(c, f, hub_id, "Microsoft.Network/virtualHubs", NULL);
     ev_evidence_json(res, ergw, "properties.virtualHub.id", "ExpressRoute gateway in this hub");
-    const struct sb_resource **vpngws;
-    size_t n = state_list_type(c->state, "microsoft.network/vpngateways", &vpngws);
+    char *lc = sb_lower(hub_id);
+    size_t first, n = range(vpngws, nvpn, lc, &first);
+    free(lc);
     int backups = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!sb_ieq(sb_json_str(vpngws[i]->json, "properties.virtualHub.id"), hub_id))
-            continue;
-        const cJSON *conns = sb_json_at(vpngws[i]->json, "properties.connections");
+    for (size_t i = first; i < first + n; i++) {
+        const cJSON *conns = sb_json_at(vpngws[i].r->json, "properties.connections");
         int nc = cJSON_IsArray(conns) ? cJSON_GetArraySize(conns) : 0;
         char *v = sb_xasprintf("%d site-to-site connection(s)", nc);
-        ev_evidence(res, vpngws[i]->id, "properties.connections", v, "a VPN connection in the same hub");
+        ev_evidence(res, vpngws[i].r->id, "properties.connections", v, "a VPN connection in the same hub");
         free(v);
         backups += nc;
     }
-    free(vpngws);
     if (backups > 0) {
         ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "The hub's VPN gateway has %d connection(s) that can back up ExpressRoute",
                backups);
@@ -108,50 +174,34 @@ static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const stru
     }
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int rule_br1_native_backup(struct eval_ctx *c, const struct sb_feature *f)
 {
     size_t before = c->out->n;
-    const struct sb_resource **gws;
-    size_t n = state_list_type(c->state, "microsoft.network/virtualnetworkgateways", &gws);
-    char **vnets = NULL;
-    size_t nv = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (ev_gateway_kind(gws[i]) != GW_EXPRESSROUTE)
-            continue;
-        char *v = ev_gateway_vnet_id(gws[i]);
-        if (!v)
-            continue;
-        char *lc = sb_lower(v);
-        free(v);
-        bool seen = false;
-        for (size_t k = 0; k < nv && !seen; k++)
-            seen = strcmp(vnets[k], lc) == 0;
-        if (seen) {
-            free(lc);
-            continue;
-        }
-        vnets = sb_xrealloc(vnets, (nv + 1) * sizeof *vnets);
-        vnets[nv++] = lc;
+    struct keyed *gws, *conns, *vpngws;
+    size_t ngw = build_index(&gws, c->state, "microsoft.network/virtualnetworkgateways", ev_gateway_vnet_id);
+    size_t nconn = build_index(&conns, c->state, "microsoft.network/connections", gateway1_of);
+    size_t nvpn = build_index(&vpngws, c->state, "microsoft.network/vpngateways", hub_of);
+    /* gateways are grouped by their VNet: judge each VNet that hosts an ExpressRoute gateway */
+    for (size_t i = 0; i < ngw;) {
+        size_t j = i;
+        bool has_er = false;
+        while (j < ngw && strcmp(gws[j].key, gws[i].key) == 0)
+            has_er |= ev_gateway_kind(gws[j++].r) == GW_EXPRESSROUTE;
+        if (has_er)
+            judge_vnet(c, f, gws[i].key, &gws[i], j - i, conns, nconn);
+        i = j;
     }
-    sb_sort(vnets, nv, sizeof *vnets, cmp_str);
-    for (size_t k = 0; k < nv; k++) {
-        judge_vnet(c, f, vnets[k], gws, n);
-        free(vnets[k]);
-    }
-    free(vnets);
-    free(gws);
-    n = state_list_type(c->state, "microsoft.network/expressroutegateways", &gws);
+    const struct sb_resource **ergws;
+    size_t n = state_list_type(c->state, "microsoft.network/expressroutegateways", &ergws);
     for (size_t i = 0; i < n; i++) {
-        const char *hub = sb_json_str(gws[i]->json, "properties.virtualHub.id");
+        const char *hub = sb_json_str(ergws[i]->json, "properties.virtualHub.id");
         if (hub)
-            judge_hub(c, f, gws[i], hub);
+            judge_hub(c, f, ergws[i], hub, vpngws, nvpn);
     }
-    free(gws);
+    free(ergws);
+    free_index(gws, ngw);
+    free_index(conns, nconn);
+    free_index(vpngws, nvpn);
     ev_scope_gaps(c, f, false);
     if (c->out->n == before) {
         struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);

@@ -183,12 +183,12 @@ const struct sb_resource *state_get(const struct sb_state *st, const char *id)
 
 size_t state_list_type(const struct sb_state *st, const char *type, const struct sb_resource ***out)
 {
-    size_t n = 0;
-    const struct sb_resource **arr = NULL;
+    size_t n = 0, cap = 0;
+    void *arr = NULL;
     for (size_t i = 0; i < st->nresources; i++)
         if (st->resources[i]->type_lc && strcasecmp(st->resources[i]->type_lc, type) == 0) {
-            arr = sb_xrealloc(arr, (n + 1) * sizeof *arr);
-            arr[n++] = st->resources[i];
+            sb_grow(&arr, &cap, n + 1, sizeof(struct sb_resource *));
+            ((const struct sb_resource **)arr)[n++] = st->resources[i];
         }
     *out = arr;
     return n;
