@@ -241,6 +241,40 @@ char *xlsx_fit_cell(const char *s, size_t n)
 }
 
 /* True when the cell must be skipped: the book already failed, or there is no sheet. */
+#define LINE_PT 15.0     /* Calibri 11 line, Excel's default row */
+#define MAX_ROW_PT 409.0 /* Excel's limit */
+
+unsigned xlsx_text_lines(const char *s, double width)
+{
+    /* Rows with wrapped text need an explicit height: LibreOffice keeps the default height on
+     * import and the text would overlap the next row. Two columns of margin for word breaks. */
+    size_t cap = width > 4 ? (size_t)width - 2 : 2, col = 0;
+    unsigned lines = 1, max = (unsigned)(MAX_ROW_PT / LINE_PT);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && lines < max; p++) {
+        if (*p == '\n') {
+            lines++;
+            col = 0;
+            continue;
+        }
+        if ((*p & 0xC0) == 0x80)
+            continue;
+        size_t w = *p >= 0xE1 ? 2 : 1; /* from U+1000: CJK and other wide scripts */
+        if (col + w > cap) {
+            lines++;
+            col = 0;
+        }
+        col += w;
+    }
+    return lines < max ? lines : max;
+}
+
+void xlsx_row_lines(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, unsigned lines)
+{
+    if (lines <= 1 || b->failed || !ws)
+        return;
+    xlsx_check(b, ws, row, 0, worksheet_set_row(ws, row, LINE_PT * lines, NULL), "row height");
+}
+
 static bool skip_cell(struct xlsx_book *b, const lxw_worksheet *ws)
 {
     if (b->failed)

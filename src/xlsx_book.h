@@ -99,6 +99,14 @@ lxw_worksheet *xlsx_add_sheet(struct xlsx_book *b, const char *wanted);
  */
 char *xlsx_fit_cell(const char *s, size_t n);
 
+/**
+ * Lines a wrapped cell of `width` characters needs for s: an estimate (wide characters count
+ * double, words are not measured), at least 1, at most what Excel's tallest row (409 pt) holds.
+ */
+unsigned xlsx_text_lines(const char *s, double width);
+/** Give a row the height of `lines` lines of text (no-op for one line). Failures are recorded. */
+void xlsx_row_lines(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, unsigned lines);
+
 /** Cell writers: NULL/empty strings leave the cell blank. Failures are recorded in b. */
 void xlsx_str(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
               enum xlsx_fmt f);

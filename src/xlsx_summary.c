@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NAME_WIDTH 44 /* column B */
+
 struct cursor {
     struct xlsx_book *b;
     lxw_worksheet *ws;
@@ -68,7 +70,7 @@ static void report_rows(struct cursor *c, const struct sb_report *r)
     label(c, "Baseline", bl->title, XF_TEXT);
     label(c, "Baseline id", bl->id, XF_MONO);
     label(c, "MCSB version", bl->mcsb_version, XF_TEXT);
-    label(c, "Baseline source", bl->source, XF_WRAP);
+    label(c, "Baseline source", bl->source, XF_TEXT); /* overflows into the empty cells right */
     label(c, "Baseline SHA-256", bl->sha256, XF_MONO);
     xlsx_time(c->b, c->ws, c->row, 1, r->generated_at, XF_DATETIME);
     label(c, "Generated", NULL, XF_TEXT);
@@ -93,16 +95,16 @@ static void input_rows(struct cursor *c, const struct sb_report *r)
         const struct sb_report_input *in = &r->inputs[i];
         xlsx_str(c->b, c->ws, c->row, 0, in->role, XF_TEXT);
         xlsx_str(c->b, c->ws, c->row, 1, in->name, XF_WRAP);
+        xlsx_row_lines(c->b, c->ws, c->row, xlsx_text_lines(in->name, NAME_WIDTH));
         xlsx_str(c->b, c->ws, c->row, 2, in->kind, XF_TEXT);
         xlsx_num(c->b, c->ws, c->row, 3, (double)in->size, XF_NUM);
         xlsx_str(c->b, c->ws, c->row, 4, in->sha256, XF_MONO);
         c->row++;
     }
     c->row++;
-    label(c, "How to verify",
-          "Run \"mcsb-audit verify DIR\" on the report directory, or \"sha256sum -c manifest.sha256\" "
-          "inside it, and compare the input hashes above with the files you hold.",
-          XF_WRAP);
+    label(c, "How to verify", "mcsb-audit verify DIR   (DIR: the report directory)", XF_TEXT);
+    label(c, NULL, "or, inside DIR:   sha256sum -c manifest.sha256", XF_TEXT);
+    label(c, NULL, "then compare the SHA-256 values above with the input files you hold.", XF_TEXT);
 }
 
 static void status_rows(struct cursor *c, const struct sb_report *r)
@@ -122,7 +124,7 @@ static void status_rows(struct cursor *c, const struct sb_report *r)
     xlsx_num(c->b, c->ws, c->row, 1, (double)total, XF_NUM);
     label(c, "Total", NULL, XF_TEXT);
     xlsx_num(c->b, c->ws, c->row, 1, (double)r->excepted, XF_NUM);
-    label(c, "Excepted (shown beside the status, never replacing it)", NULL, XF_TEXT);
+    label(c, "Excepted (status unchanged)", NULL, XF_TEXT);
 }
 
 static void domain_chart(struct cursor *c, lxw_row_t head, size_t nd)
@@ -151,12 +153,16 @@ static void domain_chart(struct cursor *c, lxw_row_t head, size_t nd)
         chart_series_set_fill(series, &fill);
         chart_series_set_line(series, &line);
     }
+    chart_set_series_gap(chart, 50); /* thicker bars than Excel's default 150 % gap */
     chart_title_set_name(chart, "Results by control domain");
     chart_axis_set_reverse(chart->y_axis); /* first domain on top, as in the table */
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_offset = 10, .y_offset = 4, .x_scale = 1.3,
-                             .y_scale = nd > 6 ? (double)nd / 6.0 : 1.0};
-    xlsx_check(c->b, c->ws, head, 9, worksheet_insert_chart_opt(c->ws, head, 9, chart, &opt), "chart");
+    /* Below the table (drawings are not cells, so constant_memory allows any anchor); 1.6 x the
+     * default height fits about ten domains before the bars get thin. */
+    lxw_chart_options opt = {.x_offset = 4, .y_offset = 8, .x_scale = 1.5,
+                             .y_scale = nd > 10 ? 1.6 * (double)nd / 10.0 : 1.6};
+    lxw_row_t at = last + 2;
+    xlsx_check(c->b, c->ws, at, 0, worksheet_insert_chart_opt(c->ws, at, 0, chart, &opt), "chart");
 }
 
 static void domain_rows(struct cursor *c, const struct sb_report *r)
@@ -194,12 +200,14 @@ void xlsx_sheet_summary(struct xlsx_book *b, const struct sb_report *r)
     struct cursor c = {b, xlsx_add_sheet(b, "Summary"), 0};
     if (!c.ws)
         return;
-    static const double widths[] = {28, 56, 30, 14, 68, 10, 10, 10};
+    /* Values in B; long ones (hashes, URLs) overflow into the empty narrow columns to the right. */
+    static const double widths[] = {30, NAME_WIDTH, 16, 14, 14, 14, 14, 14};
     for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
         xlsx_check(b, c.ws, 0, (lxw_col_t)i,
                    worksheet_set_column(c.ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL), "width");
     const char *service = r->baseline->service ? r->baseline->service : "";
     char *title = sb_xasprintf("%s%ssecurity baseline assessment", service, *service ? " " : "");
+    xlsx_check(b, c.ws, c.row, 0, worksheet_set_row(c.ws, c.row, 24, NULL), "row height");
     xlsx_str(b, c.ws, c.row++, 0, title, XF_TITLE);
     free(title);
     xlsx_str(b, c.ws, c.row++, 0, r->baseline->title, XF_TEXT);

@@ -13,12 +13,16 @@ static void open_part(struct xlsx_table *t)
     t->rows = 0;
     if (!t->ws)
         return;
+    unsigned lines = 1;
     for (size_t c = 0; c < t->ncols; c++) {
         xlsx_check(t->b, t->ws, 0, (lxw_col_t)c,
                    worksheet_set_column(t->ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL),
                    "column width");
         xlsx_str(t->b, t->ws, 0, (lxw_col_t)c, t->cols[c].header, XF_HEADER);
+        unsigned n = xlsx_text_lines(t->cols[c].header, t->cols[c].width);
+        lines = n > lines ? n : lines;
     }
+    xlsx_row_lines(t->b, t->ws, 0, lines);
     worksheet_freeze_panes(t->ws, 1, 0);
     xlsx_check(t->b, t->ws, 0, 0, worksheet_repeat_rows(t->ws, 0, 0), "print titles");
 }
@@ -57,8 +61,17 @@ static void add_dropdown(struct xlsx_table *t, lxw_row_t last)
                "auditor drop-down");
 }
 
+/* Size the row just written; constant_memory allows that until the next row starts. */
+static void end_row(struct xlsx_table *t)
+{
+    if (t->rows)
+        xlsx_row_lines(t->b, t->ws, (lxw_row_t)t->rows, t->lines);
+    t->lines = 1;
+}
+
 static void close_part(struct xlsx_table *t)
 {
+    end_row(t);
     if (!t->ws || t->b->failed)
         return;
     lxw_row_t last = (lxw_row_t)t->rows;
@@ -81,11 +94,13 @@ void xlsx_table_open(struct xlsx_table *t, struct xlsx_book *b, const char *name
     t->status_col = status_col;
     t->list_col = list_col;
     t->part = 1;
+    t->lines = 1;
     open_part(t);
 }
 
 void xlsx_table_row(struct xlsx_table *t)
 {
+    end_row(t);
     if (t->rows == t->b->max_rows) {
         close_part(t);
         t->part++;
@@ -97,7 +112,12 @@ void xlsx_table_row(struct xlsx_table *t)
 
 void xlsx_table_str(struct xlsx_table *t, lxw_col_t col, const char *s)
 {
-    xlsx_str(t->b, t->ws, (lxw_row_t)t->rows, col, s, t->cols[col].fmt);
+    enum xlsx_fmt f = t->cols[col].fmt;
+    xlsx_str(t->b, t->ws, (lxw_row_t)t->rows, col, s, f);
+    if (f == XF_WRAP || f == XF_MONO_WRAP) {
+        unsigned n = xlsx_text_lines(s, t->cols[col].width);
+        t->lines = n > t->lines ? n : t->lines;
+    }
 }
 
 void xlsx_table_num(struct xlsx_table *t, lxw_col_t col, double v)

@@ -27,6 +27,7 @@ struct xlsx_table {
     unsigned part;         /**< 1-based */
     size_t rows;           /**< data rows on the current part */
     size_t total;          /**< data rows over all parts */
+    unsigned lines;        /**< text lines the current row needs (wrapped columns) */
 };
 
 /** Start the first part. status_col / list_col: -1 for none. */
