@@ -423,6 +423,21 @@ START_TEST(test_fit_cell)
 }
 END_TEST
 
+START_TEST(test_text_lines)
+{
+    ck_assert_uint_eq(xlsx_text_lines(NULL, 20), 1);
+    ck_assert_uint_eq(xlsx_text_lines("short", 20), 1);
+    ck_assert_uint_eq(xlsx_text_lines("a\nb\nc", 20), 3);
+    ck_assert_uint_eq(xlsx_text_lines("0123456789012345678901234", 10), 4); /* 8 per line */
+    ck_assert_uint_eq(xlsx_text_lines("東京東京東京東京東京", 10), 3);         /* wide: 4 per line */
+    struct sb_buf b = {0};
+    for (int i = 0; i < 5000; i++)
+        sb_buf_puts(&b, "word ");
+    ck_assert_uint_eq(xlsx_text_lines(b.data, 10), 27); /* 409 pt at most */
+    sb_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_sheet_names)
 {
     char *used[] = {"summary", "findings", "findings (2)"};
@@ -632,6 +647,7 @@ static Suite *render_xlsx_suite(void)
     tcase_add_test(tc, test_truncation);
     tcase_add_test(tc, test_fit_cell);
     tcase_add_test(tc, test_sheet_names);
+    tcase_add_test(tc, test_text_lines);
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_unwritable);
     tcase_add_test(tc, test_changes_sheet_only_with_changes);

@@ -64,6 +64,21 @@ else
     bad "sample estate missing: $ESTATE"
 fi
 
+# LibreOffice must open it (every sheet converts). Optional: package libreoffice-calc-nogui.
+if command -v soffice >/dev/null 2>&1 && [ -f "$TMP/estate/report.xlsx" ]; then
+    mkdir -p "$TMP/lo"
+    timeout 300 soffice --headless "-env:UserInstallation=file://$TMP/lo/profile" \
+        --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+        "$TMP/estate/report.xlsx" --outdir "$TMP/lo" >"$TMP/lo.log" 2>&1 || bad "soffice failed: $(tail -3 "$TMP/lo.log")"
+    for sheet in Summary "Security Profile" "Responsibility Matrix" Findings Evidence Exceptions \
+                 "Collection Gaps" "Policy Definitions"; do
+        [ -s "$TMP/lo/report-$sheet.csv" ] || bad "LibreOffice did not convert sheet '$sheet'"
+    done
+    grep -q '^Status,Control,Domain,Feature' "$TMP/lo/report-Findings.csv" || bad "LibreOffice: Findings header"
+else
+    echo "note: soffice not installed; LibreOffice open check skipped (package libreoffice-calc-nogui)"
+fi
+
 # Only xlsx requested: the workbook alone, no temp file left behind.
 (cd "$SB_SRC" && "$SB_BIN" report --quiet --input "$SMALL" --format xlsx --out-dir "$TMP/only") 2>"$TMP/only.err"
 rc=$?
