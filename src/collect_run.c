@@ -21,7 +21,7 @@ static const char QUERY[] =
     "'microsoft.network/expressrouteports', 'microsoft.network/expressroutegateways', "
     "'microsoft.network/virtualnetworkgateways', 'microsoft.network/connections', "
     "'microsoft.network/virtualnetworks', 'microsoft.network/routetables', 'microsoft.network/virtualhubs', "
-    "'microsoft.network/networksecuritygroups') | project id, name, type, location, resourceGroup, "
+    "'microsoft.network/networksecuritygroups', 'microsoft.network/vpngateways') | project id, name, type, location, resourceGroup, "
     "subscriptionId, tenantId, properties, identity, sku | order by id asc";
 
 const char *collect_query(void)

@@ -42,6 +42,17 @@ assert {o["name"] for o in man["outputs"]} >= {"report.json", "report.md", "repo
 PY
 pass
 check "token never written" sh -c "! grep -rq run-test-token-0123 '$TMP/q3'"
+# a second collection of the same estate: the same finding ids (quarter-over-quarter diffs depend on it)
+expect_exit 0 "second run" "$SB_BIN" run --arm-endpoint "$base" --out-dir "$TMP/q4" --quiet --format json
+"$PY" - "$TMP/q3/report.json" "$TMP/q4/report.json" <<'PY' || fail "finding ids differ between two collections"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert [r["id"] for r in a["results"]] == [r["id"] for r in b["results"]]
+assert [r["status"] for r in a["results"]] == [r["status"] for r in b["results"]]
+PY
+pass
+expect_exit 0 "diff of two collections is empty" "$SB_BIN" diff "$TMP/q3/report.json" "$TMP/q4/report.json"
+check "no changes" grep -q "No changes" "$TMP/out"
 
 # a 403 on one subscription: the run completes, exit 5, and the gap shows as not assessed
 sub=$("$PY" -c "import json;print(json.load(open('$SB_SRC/tests/data/collect/estate.json'))['subscriptions'][0]['subscriptionId'])")
