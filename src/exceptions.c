@@ -53,19 +53,6 @@ static int str_field(char **out, const cJSON *entry, const char *key, bool requi
     return 0;
 }
 
-static void free_entry(struct sb_exception *x)
-{
-    free(x->entry_id);
-    free(x->finding_id);
-    free(x->control);
-    free(x->feature);
-    free(x->resource_pattern);
-    free(x->justification);
-    free(x->approver);
-    free(x->ticket);
-    free(x->expires);
-}
-
 static int parse_entry(struct sb_exception *x, const cJSON *entry, const char *path, int idx, time_t now,
                        struct sb_err *e)
 {
@@ -155,7 +142,7 @@ int exceptions_load(struct sb_exception **out, size_t *n, const char *path, cons
     {
         if (parse_entry(&xs[i], entry, path, (int)i, now, e) != 0) {
             for (size_t k = 0; k <= i; k++)
-                free_entry(&xs[k]);
+                sb_exception_clear(&xs[k]);
             free(xs);
             cJSON_Delete(root);
             return -1;
@@ -164,7 +151,7 @@ int exceptions_load(struct sb_exception **out, size_t *n, const char *path, cons
             if (strcmp(xs[k].entry_id, xs[i].entry_id) == 0) {
                 sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions[%zu].id: duplicate id \"%s\"", path, i, xs[i].entry_id);
                 for (size_t m = 0; m <= i; m++)
-                    free_entry(&xs[m]);
+                    sb_exception_clear(&xs[m]);
                 free(xs);
                 cJSON_Delete(root);
                 return -1;

@@ -190,12 +190,11 @@ int render_json(const struct sb_report *r, const struct sb_render_opts *o, const
     cJSON_Delete(root);
     if (!text)
         return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing JSON", out_path);
-    FILE *f = fopen(out_path, "wb");
-    int rc = 0;
-    if (!f || fputs(text, f) == EOF || fputc('\n', f) == EOF)
-        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot write", out_path);
-    if (f && fclose(f) != 0 && rc == 0)
-        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed", out_path);
+    struct sb_buf b = {0};
+    sb_buf_puts(&b, text);
+    sb_buf_putc(&b, '\n');
     cJSON_free(text);
+    int rc = sb_write_file(out_path, b.data, b.len, e);
+    sb_buf_free(&b);
     return rc;
 }

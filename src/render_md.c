@@ -101,12 +101,7 @@ int render_md(const struct sb_report *r, const struct sb_render_opts *o, const c
                       i + 1 < r->ninputs ? ";" : "");
     sb_buf_puts(&b, "\n");
 
-    FILE *f = fopen(out_path, "wb");
-    int rc = 0;
-    if (!f || fwrite(b.data, 1, b.len, f) != b.len)
-        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot write", out_path);
-    if (f && fclose(f) != 0 && rc == 0)
-        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed", out_path);
+    int rc = sb_write_file(out_path, b.data, b.len, e);
     sb_buf_free(&b);
     return rc;
 }

@@ -206,6 +206,19 @@ void sb_changes_free(struct sb_changes *c)
     free(c);
 }
 
+void sb_exception_clear(struct sb_exception *x)
+{
+    free(x->entry_id);
+    free(x->finding_id);
+    free(x->control);
+    free(x->feature);
+    free(x->resource_pattern);
+    free(x->justification);
+    free(x->approver);
+    free(x->ticket);
+    free(x->expires);
+}
+
 void report_free(struct sb_report *r)
 {
     if (!r)
@@ -237,18 +250,8 @@ void report_free(struct sb_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         free_result(&r->results[i]);
     free(r->results);
-    for (size_t i = 0; i < r->nexceptions; i++) {
-        struct sb_exception *x = &r->exceptions[i];
-        free(x->entry_id);
-        free(x->finding_id);
-        free(x->control);
-        free(x->feature);
-        free(x->resource_pattern);
-        free(x->justification);
-        free(x->approver);
-        free(x->ticket);
-        free(x->expires);
-    }
+    for (size_t i = 0; i < r->nexceptions; i++)
+        sb_exception_clear(&r->exceptions[i]);
     free(r->exceptions);
     for (size_t i = 0; i < r->ngaps; i++) {
         struct sb_gap *g = &r->gaps[i];

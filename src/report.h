@@ -215,6 +215,9 @@ char *sb_evidence_line(const struct sb_evidence *ev);
 /** "Fail — excepted until 2027-03-31 (accepted risk)" style label; caller frees. */
 char *sb_result_status_text(const struct sb_result *res);
 
+/** Free the strings of one exception entry (not the struct itself). */
+void sb_exception_clear(struct sb_exception *x);
+
 void report_free(struct sb_report *r);
 void sb_changes_free(struct sb_changes *c);
 

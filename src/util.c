@@ -431,6 +431,19 @@ void sb_atomic_abort(FILE *f, const char *tmp_path)
         unlink(tmp_path);
 }
 
+int sb_write_file(const char *path, const void *data, size_t n, struct sb_err *e)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot write: %s", path, strerror(errno));
+    int rc = 0;
+    if (n && fwrite(data, 1, n, f) != n)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed: %s", path, strerror(errno));
+    if (fclose(f) != 0 && rc == 0)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: write failed: %s", path, strerror(errno));
+    return rc;
+}
+
 int sb_write_file_atomic(const char *path, const void *data, size_t n, struct sb_err *e)
 {
     char tmp[PATH_MAX];

@@ -90,6 +90,8 @@ void sb_atomic_abort(FILE *f, const char *tmp_path);
 int sb_temp_sibling(char *tmp_path, size_t tmp_size, const char *path, struct sb_err *e);
 /** rename(tmp, path) with a clear message; unlinks tmp on failure. */
 int sb_rename_into_place(const char *tmp_path, const char *path, struct sb_err *e);
+/** Write a whole buffer to path (not atomic: renderers write to a temp path the driver renames). */
+int sb_write_file(const char *path, const void *data, size_t n, struct sb_err *e);
 /** Write a whole buffer atomically to path. */
 int sb_write_file_atomic(const char *path, const void *data, size_t n, struct sb_err *e);
 

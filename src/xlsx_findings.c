@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 enum {
     F_STATUS, F_CONTROL, F_DOMAIN, F_FEATURE, F_SUBSCRIPTION, F_GROUP, F_NAME, F_TYPE, F_ID,
     F_SEVERITY, F_FINDING, F_SUMMARY, F_EVIDENCE, F_REMEDIATION, F_EXC_KIND, F_EXC_WHY,
@@ -74,7 +72,7 @@ static void exception_cells(struct xlsx_table *t, const struct sb_result *res)
 void xlsx_sheet_findings(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Findings", findings_cols, LEN(findings_cols), F_STATUS, F_CONCLUSION);
+    xlsx_table_open(&t, b, "Findings", findings_cols, XLSX_LEN(findings_cols), F_STATUS, F_CONCLUSION);
     for (size_t i = 0; i < r->nresults && !b->failed; i++) {
         const struct sb_result *res = &r->results[i];
         xlsx_table_row(&t);
@@ -114,7 +112,7 @@ static const struct xlsx_col evidence_cols[] = {
 void xlsx_sheet_evidence(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Evidence", evidence_cols, LEN(evidence_cols), -1, -1);
+    xlsx_table_open(&t, b, "Evidence", evidence_cols, XLSX_LEN(evidence_cols), -1, -1);
     for (size_t i = 0; i < r->nresults && !b->failed; i++) {
         const struct sb_result *res = &r->results[i];
         for (size_t k = 0; k < res->nevidence; k++) {
@@ -150,7 +148,7 @@ static const struct xlsx_col gap_cols[] = {
 void xlsx_sheet_gaps(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Collection Gaps", gap_cols, LEN(gap_cols), -1, -1);
+    xlsx_table_open(&t, b, "Collection Gaps", gap_cols, XLSX_LEN(gap_cols), -1, -1);
     for (size_t i = 0; i < r->ngaps && !b->failed; i++) {
         const struct sb_gap *g = &r->gaps[i];
         xlsx_table_row(&t);

@@ -7,8 +7,6 @@
 
 #include <stdlib.h>
 
-#define LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct xlsx_col profile_cols[] = {
     {"Attribute", 32, XF_TEXT},
     {"Value", 70, XF_WRAP},
@@ -17,7 +15,7 @@ static const struct xlsx_col profile_cols[] = {
 void xlsx_sheet_profile(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Security Profile", profile_cols, LEN(profile_cols), -1, -1);
+    xlsx_table_open(&t, b, "Security Profile", profile_cols, XLSX_LEN(profile_cols), -1, -1);
     for (size_t i = 0; i < r->baseline->nprofile; i++) {
         xlsx_table_row(&t);
         xlsx_table_str(&t, 0, r->baseline->profile[i].name);
@@ -76,7 +74,7 @@ static void feature_row(struct xlsx_table *t, const struct sb_report *r, const s
 void xlsx_sheet_matrix(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Responsibility Matrix", matrix_cols, LEN(matrix_cols), M_OUTCOME, -1);
+    xlsx_table_open(&t, b, "Responsibility Matrix", matrix_cols, XLSX_LEN(matrix_cols), M_OUTCOME, -1);
     for (size_t i = 0; i < r->baseline->ncontrols; i++) {
         const struct sb_control *c = &r->baseline->controls[i];
         for (size_t k = 0; k < c->nfeatures; k++)
@@ -113,7 +111,7 @@ static const char *exception_state(const struct sb_exception *x)
 void xlsx_sheet_exceptions(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Exceptions", exception_cols, LEN(exception_cols), -1, -1);
+    xlsx_table_open(&t, b, "Exceptions", exception_cols, XLSX_LEN(exception_cols), -1, -1);
     for (size_t i = 0; i < r->nexceptions; i++) {
         const struct sb_exception *x = &r->exceptions[i];
         xlsx_table_row(&t);
@@ -146,7 +144,7 @@ static const struct xlsx_col policy_cols[] = {
 void xlsx_sheet_policies(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Policy Definitions", policy_cols, LEN(policy_cols), -1, -1);
+    xlsx_table_open(&t, b, "Policy Definitions", policy_cols, XLSX_LEN(policy_cols), -1, -1);
     for (size_t i = 0; i < r->baseline->ncontrols; i++) {
         const struct sb_control *c = &r->baseline->controls[i];
         for (size_t k = 0; k < c->nfeatures; k++) {
@@ -183,7 +181,7 @@ void xlsx_sheet_changes(struct xlsx_book *b, const struct sb_report *r)
     if (!r->changes)
         return;
     struct xlsx_table t;
-    xlsx_table_open(&t, b, "Changes", change_cols, LEN(change_cols), -1, -1);
+    xlsx_table_open(&t, b, "Changes", change_cols, XLSX_LEN(change_cols), -1, -1);
     for (size_t i = 0; i < r->changes->n && !b->failed; i++) {
         const struct sb_change *c = &r->changes->items[i];
         xlsx_table_row(&t);

@@ -10,6 +10,9 @@
 
 #include "xlsx_book.h"
 
+/** Number of columns in a static column table. */
+#define XLSX_LEN(cols) (sizeof(cols) / sizeof((cols)[0]))
+
 struct xlsx_col {
     const char *header;
     double width;       /**< in characters */
