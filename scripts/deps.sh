@@ -7,7 +7,7 @@ SB_PACKAGES=(
   build-essential cmake pkg-config
   libcjson-dev libxlsxwriter-dev libhpdf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   check libsubunit-dev
-  qpdf poppler-utils python3 python3-openpyxl openssl ca-certificates
+  qpdf poppler-utils python3 python3-openpyxl openssl ca-certificates locales unzip
 )
 
 sb_install_deps() {

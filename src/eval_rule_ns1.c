@@ -239,9 +239,65 @@ static void workload_subnet(struct sb_result *res, const cJSON *subnet, const ch
     }
 }
 
+/* One subnet (inline in its VNet, or given on its own): the subnet object has name, id, properties. */
+static void judge_subnet(struct eval_ctx *c, const struct sb_feature *f, const struct vnet_scope *sc,
+                         const char *vnet_id, const cJSON *sn)
+{
+    const char *name = sb_json_str(sn, "name");
+    const char *sid = sb_json_str(sn, "id");
+    char *built = NULL, *name_from_id = NULL, *vnet_name = NULL;
+    if (!sid && name)
+        sid = built = sb_xasprintf("%s/subnets/%s", vnet_id, name);
+    if (sid && !name) {
+        sb_id_parts(sid, NULL, NULL, &name_from_id);
+        name = name_from_id;
+    }
+    if (!sid || !name)
+        goto done;
+    sb_id_parts(vnet_id, NULL, NULL, &vnet_name);
+    char *disp = sb_xasprintf("%s/%s", vnet_name ? vnet_name : "?", name);
+    struct sb_result *res = ev_result(c, f, sid, SUBNET_TYPE, disp);
+    free(disp);
+    ev_evidence(res, vnet_id, "in scope because", sc->reason, "a path to an ExpressRoute gateway");
+    if (strcasecmp(name, "GatewaySubnet") == 0) {
+        gateway_subnet(c, res, sn, sid);
+    } else if (is_platform_subnet(name)) {
+        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
+               "%s is a platform subnet that cannot take a network security group", name);
+    } else if (!sb_json_at(sn, "properties")) {
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The subnet's properties are not in the input");
+        ev_remedy(res, "Collect the virtual network with its subnets' properties.");
+    } else {
+        workload_subnet(res, sn, sid);
+    }
+done:
+    free(vnet_name);
+    free(name_from_id);
+    free(built);
+}
+
+/* Subnets given on their own (e.g. `az network vnet subnet list`) whose virtual network is not in the input. */
+static size_t judge_orphan_subnets(struct eval_ctx *c, const struct sb_feature *f, const struct vnet_scope *sc)
+{
+    const struct sb_resource **subs;
+    size_t n = state_list_type(c->state, "microsoft.network/virtualnetworks/subnets", &subs), judged = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *parent = sb_id_parent(subs[i]->id);
+        if (parent && sb_ieq(parent, sc->vnet_id)) {
+            judge_subnet(c, f, sc, parent, subs[i]->json);
+            judged++;
+        }
+        free(parent);
+    }
+    free(subs);
+    return judged;
+}
+
 static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const struct vnet_scope *sc)
 {
     const struct sb_resource *vnet = state_get(c->state, sc->vnet_id);
+    if (!vnet && judge_orphan_subnets(c, f, sc) > 0)
+        return;
     if (!vnet || !sb_json_at(vnet->json, "properties.subnets")) {
         const char *id = vnet ? vnet->id : sc->vnet_id;
         struct sb_result *res = ev_result(c, f, id, "Microsoft.Network/virtualNetworks", NULL);
@@ -253,47 +309,31 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const str
                   "collection and assess again.");
         return;
     }
-    char *vnet_name = NULL;
-    sb_id_parts(vnet->id, NULL, NULL, &vnet_name);
-    const cJSON *subnets = sb_json_at(vnet->json, "properties.subnets");
     const cJSON *sn;
-    cJSON_ArrayForEach(sn, subnets)
-    {
-        const char *name = sb_json_str(sn, "name");
-        const char *sid = sb_json_str(sn, "id");
-        char *built = NULL;
-        if (!sid && name)
-            sid = built = sb_xasprintf("%s/subnets/%s", vnet->id, name);
-        if (!sid)
+    cJSON_ArrayForEach(sn, sb_json_at(vnet->json, "properties.subnets"))
+        judge_subnet(c, f, sc, vnet->id, sn);
+}
+
+/* A hub that offers gateway transit to a VNet missing from the input: that VNet may be behind the
+ * ExpressRoute boundary, and nothing can tell, so it is listed (and judged not assessed), never dropped. */
+static void add_unknown_transit_spokes(struct vnet_scope **scope, size_t *nscope, size_t nhubs, const struct sb_state *st)
+{
+    for (size_t h = 0; h < nhubs; h++) {
+        const struct sb_resource *hub = state_get(st, (*scope)[h].vnet_id);
+        if (!hub)
             continue;
-        char *name_from_id = NULL;
-        if (!name) {
-            sb_id_parts(sid, NULL, NULL, &name_from_id);
-            name = name_from_id;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, sb_json_at(hub->json, "properties.virtualNetworkPeerings"))
+        {
+            const char *remote = sb_json_str(p, "properties.remoteVirtualNetwork.id");
+            if (!remote || sb_json_bool(p, "properties.allowGatewayTransit") != 1 || state_get(st, remote))
+                continue;
+            char *why = sb_xasprintf("peered with gateway transit from %s; the peered network's own peering (useRemoteGateways) "
+                                     "is not in the input", hub->id);
+            scope_add(scope, nscope, remote, why);
+            free(why);
         }
-        if (!name) {
-            free(built);
-            continue;
-        }
-        char *disp = sb_xasprintf("%s/%s", vnet_name, name);
-        struct sb_result *res = ev_result(c, f, sid, SUBNET_TYPE, disp);
-        free(disp);
-        ev_evidence(res, vnet->id, "in scope because", sc->reason, "a path to an ExpressRoute gateway");
-        if (strcasecmp(name, "GatewaySubnet") == 0) {
-            gateway_subnet(c, res, sn, sid);
-        } else if (is_platform_subnet(name)) {
-            ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
-                   "%s is a platform subnet that cannot take a network security group", name);
-        } else if (!sb_json_at(sn, "properties")) {
-            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The subnet's properties are not in the input");
-            ev_remedy(res, "Collect the virtual network with its subnets' properties.");
-        } else {
-            workload_subnet(res, sn, sid);
-        }
-        free(name_from_id);
-        free(built);
     }
-    free(vnet_name);
 }
 
 int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
@@ -342,6 +382,7 @@ int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
         }
     }
     free(vnets);
+    add_unknown_transit_spokes(&scope, &nscope, nhubs, c->state);
     sb_sort(scope, nscope, sizeof *scope, cmp_scope);
     for (size_t i = 0; i < nscope; i++) {
         judge_vnet(c, f, &scope[i]);

@@ -193,6 +193,25 @@ START_TEST(test_ns1_gateway_subnet_faults)
 }
 END_TEST
 
+START_TEST(test_ns1_orphan_subnets_and_unknown_spokes)
+{
+    /* subnets exported on their own (no VNet object) are still judged; a hub offering gateway transit
+     * to a VNet missing from the input lists that VNet as not assessed */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ","
+        "{\"id\":\"" VNET "/subnets/GatewaySubnet\",\"name\":\"GatewaySubnet\",\"properties\":{}},"
+        "{\"id\":\"" VNET "/subnets/app\",\"name\":\"app\",\"properties\":{}}]");
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet")->status, SB_STATUS_PASS);
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VNET "/subnets/app")->status, SB_STATUS_FAIL);
+    teardown();
+    setup();
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ",{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[],"
+        "\"virtualNetworkPeerings\":[{\"properties\":{\"allowGatewayTransit\":true,\"remoteVirtualNetwork\":{\"id\":\"" SPOKE "\"}}}]}}]");
+    const struct sb_result *r = find("NS-1", "Network Security Group", SPOKE);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "gateway transit"));
+}
+END_TEST
+
 #define LINK(n, ckn, cak) \
     "{\"id\":\"" PORT "/links/link" #n "\",\"name\":\"link" #n "\",\"properties\":{\"macSecConfig\":{\"cipher\":\"GcmAes256\",\"sciState\":\"Enabled\"" ckn cak "}}}"
 #define KV(field, uri) ",\"" field "\":\"" uri "\""
@@ -348,6 +367,7 @@ int main(void)
     tcase_add_test(tc, test_ns1_vnet_integration);
     tcase_add_test(tc, test_ns1_nsg_support);
     tcase_add_test(tc, test_ns1_gateway_subnet_faults);
+    tcase_add_test(tc, test_ns1_orphan_subnets_and_unknown_spokes);
     tcase_add_test(tc, test_im8_key_vault);
     tcase_add_test(tc, test_kv_uri_parser);
     tcase_add_test(tc, test_lt4_resource_logs);
