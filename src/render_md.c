@@ -88,9 +88,22 @@ int render_md(const struct sb_report *r, const struct sb_render_opts *o, const c
     size_t manual = r->counts[SB_STATUS_MANUAL];
     if (manual)
         sb_buf_printf(&b, "%zu item(s) need a person's decision or attestation (status Manual): see report.csv.\n\n", manual);
-    if (r->ngaps)
+    if (r->ngaps) {
         sb_buf_printf(&b, "**Collection gaps:** %zu — parts of the estate could not be collected; affected results are "
                           "Not assessed.\n\n", r->ngaps);
+        /* Enough to act on in a ticket; the full list is in the PDF and the workbook. */
+        size_t shown = r->ngaps < 10 ? r->ngaps : 10;
+        for (size_t i = 0; i < shown; i++) {
+            const struct sb_gap *g = &r->gaps[i];
+            sb_buf_printf(&b, "- `%s` (%s): ", g->scope, g->collection ? g->collection : "collection");
+            if (g->http_status)
+                sb_buf_printf(&b, "HTTP %d ", g->http_status);
+            sb_buf_printf(&b, "%s\n", g->error_code ? g->error_code : (g->message ? g->message : "not collected"));
+        }
+        if (r->ngaps > shown)
+            sb_buf_printf(&b, "- … and %zu more\n", r->ngaps - shown);
+        sb_buf_puts(&b, "\n");
+    }
     if (r->changes) {
         diff_render_md_section(r->changes, &b);
         sb_buf_puts(&b, "\n");
