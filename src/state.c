@@ -308,14 +308,9 @@ static char *dup_json_str(const cJSON *obj, const char *key)
     return s ? sb_xstrdup(s) : NULL;
 }
 
+/* Appended as seen; state_finalize sorts and merges duplicates (thousands of subscriptions are common). */
 static void add_subscription(struct sb_state *st, const char *id, const char *name)
 {
-    for (size_t i = 0; i < st->nsubscriptions; i++)
-        if (sb_ieq(st->subscriptions[i].id, id)) {
-            if (name && !st->subscriptions[i].name)
-                st->subscriptions[i].name = sb_xstrdup(name);
-            return;
-        }
     void *arr = st->subscriptions;
     sb_grow(&arr, &st->cap_subscriptions, st->nsubscriptions + 1, sizeof *st->subscriptions);
     st->subscriptions = arr;

@@ -86,9 +86,31 @@ static int cmp_resource(const void *a, const void *b)
     return strcmp(x->id_lc, y->id_lc);
 }
 
-static int cmp_sub(const void *a, const void *b)
+/* Sort by id, then keep one entry per id with the first display name any input gave. */
+static int cmp_sub_named_first(const void *a, const void *b)
 {
-    return strcmp(((const struct sb_subscription *)a)->id, ((const struct sb_subscription *)b)->id);
+    const struct sb_subscription *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    if (!x->name != !y->name)
+        return x->name ? -1 : 1;
+    return x->name ? strcmp(x->name, y->name) : 0;
+}
+
+static void merge_subscriptions(struct sb_state *st)
+{
+    sb_sort(st->subscriptions, st->nsubscriptions, sizeof *st->subscriptions, cmp_sub_named_first);
+    size_t k = 0;
+    for (size_t i = 0; i < st->nsubscriptions; i++) {
+        if (k && strcmp(st->subscriptions[k - 1].id, st->subscriptions[i].id) == 0) {
+            free(st->subscriptions[i].id);
+            free(st->subscriptions[i].name);
+            continue;
+        }
+        st->subscriptions[k++] = st->subscriptions[i];
+    }
+    st->nsubscriptions = k;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -152,19 +174,14 @@ int state_finalize(struct sb_state *st, struct sb_err *e)
     }
     for (size_t i = 0; i < st->nresources; i++)
         if (st->resources[i]->subscription_id) {
-            bool seen = false;
-            for (size_t k = 0; k < st->nsubscriptions && !seen; k++)
-                seen = sb_ieq(st->subscriptions[k].id, st->resources[i]->subscription_id);
-            if (!seen) {
-                void *arr = st->subscriptions;
-                sb_grow(&arr, &st->cap_subscriptions, st->nsubscriptions + 1, sizeof *st->subscriptions);
-                st->subscriptions = arr;
-                st->subscriptions[st->nsubscriptions].id = sb_lower(st->resources[i]->subscription_id);
-                st->subscriptions[st->nsubscriptions].name = NULL;
-                st->nsubscriptions++;
-            }
+            void *arr = st->subscriptions;
+            sb_grow(&arr, &st->cap_subscriptions, st->nsubscriptions + 1, sizeof *st->subscriptions);
+            st->subscriptions = arr;
+            st->subscriptions[st->nsubscriptions].id = sb_lower(st->resources[i]->subscription_id);
+            st->subscriptions[st->nsubscriptions].name = NULL;
+            st->nsubscriptions++;
         }
-    sb_sort(st->subscriptions, st->nsubscriptions, sizeof *st->subscriptions, cmp_sub);
+    merge_subscriptions(st);
     sb_sort(st->tenants, st->ntenants, sizeof *st->tenants, cmp_str);
     return 0;
 }
