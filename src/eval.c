@@ -32,7 +32,8 @@ static const struct {
      "(properties.links[]) has properties.macSecConfig.cknSecretIdentifier and cakSecretIdentifier that are Azure "
      "Key Vault secret URIs (https://<vault>.vault.azure.net/secrets/<name>[/<version>], sovereign suffixes too), and "
      "the port has a managed identity (identity.type SystemAssigned or UserAssigned with an identity) to read them. "
-     "Not assessed when a link's macSecConfig is absent from the input. Evidence names vaults and secret names, never values."},
+     "A link without macSecConfig in an ARM body or a snapshot has MACsec off (fail); in a Resource Graph row, "
+     "which may not carry it, it is not assessed. Evidence names vaults and secret names, never values."},
     {"dp3_transit_encryption", rule_dp3_transit_encryption,
      "Not supported by ExpressRoute (not applicable). The evidence lists compensating controls found: MACsec "
      "cipher, SCI state and secret configuration per ExpressRoute Direct link, and IPsec connections "

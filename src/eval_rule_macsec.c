@@ -160,8 +160,16 @@ static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const str
             lid = fallback = sb_xasprintf("%s/links/%s", port->id, ln ? ln : "?");
         }
         if (!sb_json_at(link, "properties.macSecConfig")) {
-            ev_evidence(res, lid, "properties.macSecConfig", NULL, "the link's MACsec configuration");
-            missing_config++;
+            /* An ARM body (or a snapshot, whose collector completes ports by ARM GET) omits macSecConfig when
+             * MACsec is not configured; a Resource Graph row may simply not carry it. */
+            const struct sb_resource *lr = state_get(c->state, lid);
+            unsigned origins = port->origins | (lr ? lr->origins : 0);
+            bool authoritative = (origins & (SB_ORIGIN_ARM | SB_ORIGIN_SNAPSHOT)) && port->ngaps == 0;
+            ev_evidence(res, lid, "properties.macSecConfig",
+                        authoritative ? "(absent: MACsec is not configured on this link)" : NULL,
+                        "CKN and CAK secret identifiers in Azure Key Vault");
+            if (!authoritative)
+                missing_config++;
         } else {
             bool ckn = secret_evidence(res, lid, link, "cknSecretIdentifier", &vaults, &nvaults);
             bool cak = secret_evidence(res, lid, link, "cakSecretIdentifier", &vaults, &nvaults);
@@ -171,6 +179,11 @@ static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const str
         i++;
     }
     bool identity = port_identity(res, port);
+    for (size_t k = 0; k < port->ngaps; k++) {
+        char *t = ev_gap_text(port->gaps[k]);
+        ev_evidence(res, port->id, port->gaps[k]->request ? port->gaps[k]->request : "GET port", t, "collected without error");
+        free(t);
+    }
     struct sb_buf vb = {0};
     for (size_t k = 0; k < nvaults; k++) {
         sb_buf_printf(&vb, "%s%s", k ? ", " : "", vaults[k]);

@@ -1,4 +1,5 @@
 /* The back of the PDF report: exceptions, collection gaps, changes, method appendix. */
+#include "eval.h"
 #include "pdf_doc.h"
 
 #include "util.h"
@@ -164,62 +165,25 @@ void pdf_doc_changes(struct pdf_doc *d)
     }
 }
 
-/* What each evaluator rule reads and when it passes (the rules of eval_rule_*.c, in words). */
-static const struct {
-    const char *rule;
-    const char *reads;
-    const char *passes;
-} rule_text[] = {
-    {"ns1_vnet_integration",
-     "Each ExpressRoute virtual network gateway (virtualNetworkGateways, gateway type ExpressRoute) and each "
-     "Virtual WAN ExpressRoute gateway (expressRouteGateways): the subnet of its IP configuration, or its virtual hub.",
-     "The gateway is deployed in a virtual network's GatewaySubnet, or in a virtual hub."},
-    {"ns1_nsg_support",
-     "The subnets of every virtual network hosting an ExpressRoute gateway, and of virtual networks peered with it "
-     "that use its gateway (useRemoteGateways): their network security group and route table.",
-     "GatewaySubnet passes only with no NSG and no user route for 0.0.0.0/0; every other subnet needs an NSG. "
-     "AzureFirewallSubnet, AzureFirewallManagementSubnet and RouteServerSubnet are not applicable."},
-    {"im8_key_vault",
-     "Each ExpressRoute Direct port (expressRoutePorts): the MACsec CKN and CAK secret identifiers of every link, "
-     "and the port's managed identity.",
-     "Every link has CKN and CAK secret identifiers that are Key Vault secret URIs, and the port has a managed identity."},
-    {"dp3_transit_encryption",
-     "The MACsec cipher and SCI setting of every ExpressRoute Direct link, and IPsec connections over the private peering.",
-     "Not supported by the service according to the baseline: reported N/A; the evidence lists what is configured."},
-    {"lt4_resource_logs",
-     "The diagnostic settings of each ExpressRoute circuit and ExpressRoute gateway.",
-     "A diagnostic setting with a destination enables its logs: for circuits PeeringRouteLog or allLogs, for gateways "
-     "their log categories or allLogs. Diagnostic settings that were not collected make the result not assessed."},
-    {"br1_native_backup",
-     "Each virtual network hosting an ExpressRoute gateway: its VPN gateways and their connections.",
-     "A route-based VPN gateway has an IPsec connection that does not ride the ExpressRoute private peering; "
-     "otherwise the result is manual (a person attests the backup path)."},
-};
-
+/* What each rule reads and when it passes: the evaluator's own description, so the appendix cannot drift. */
 static void rules_table(struct pdf_doc *d)
 {
     const struct sb_baseline *b = d->r->baseline;
-    static const double cols[3] = {0.24, 0.40, 0.36};
-    struct pdf_cell hdr[3] = {pdf_doc_hcell("Control \xc2\xb7 feature (rule)"), pdf_doc_hcell("What it reads"),
-                              pdf_doc_hcell("Passes when")};
+    static const double cols[2] = {0.28, 0.72};
+    struct pdf_cell hdr[2] = {pdf_doc_hcell("Control \xc2\xb7 feature (rule)"), pdf_doc_hcell("What it reads and when it passes")};
     struct pdf_table t = {.zebra = true};
-    pdf_table_begin(&d->lay, &t, 3, cols, hdr);
+    pdf_table_begin(&d->lay, &t, 2, cols, hdr);
     for (size_t c = 0; c < b->ncontrols; c++)
         for (size_t i = 0; i < b->controls[c].nfeatures; i++) {
             const struct sb_feature *f = &b->controls[c].features[i];
             if (sb_empty(f->rule))
                 continue;
-            const char *reads = "See the tool documentation for this rule.", *passes = "";
-            for (size_t k = 0; k < sizeof rule_text / sizeof rule_text[0]; k++)
-                if (strcmp(rule_text[k].rule, f->rule) == 0) {
-                    reads = rule_text[k].reads;
-                    passes = rule_text[k].passes;
-                }
+            const char *method = eval_rule_method(f->rule);
             char *cf = sb_xasprintf("%s \xc2\xb7 %s", b->controls[c].id, f->name);
-            struct pdf_cell row[3] = {pdf_doc_cell(PDF_FONT_SANS, cf), pdf_doc_cell(PDF_FONT_SANS, reads),
-                                      pdf_doc_cell(PDF_FONT_SANS, passes)};
+            struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_SANS, cf),
+                                      pdf_doc_cell(PDF_FONT_SANS, method ? method : "See docs/rules.md.")};
             pdf_cell_add(&row[0], PDF_FONT_MONO, 6.5, PDF_RGB_MUTED, f->rule);
-            pdf_table_row(&d->lay, &t, row, 3);
+            pdf_table_row(&d->lay, &t, row, 2);
             free(cf);
         }
 }
@@ -234,7 +198,8 @@ static char *rerun_command(const struct sb_report *r)
     sb_buf_puts(&b, "mcsb-audit report");
     for (size_t i = 0; i < r->ninputs; i++)
         for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
-            if (r->inputs[i].role && strcmp(r->inputs[i].role, opts[k].role) == 0)
+            /* the built-in baseline needs no option: it is what runs by default */
+            if (r->inputs[i].role && strcmp(r->inputs[i].role, opts[k].role) == 0 && !strstr(r->inputs[i].name, "(built-in)"))
                 sb_buf_printf(&b, " %s %s", opts[k].option, r->inputs[i].name);
     sb_buf_puts(&b, " --format pdf --out-dir DIR");
     return sb_buf_take(&b);

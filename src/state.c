@@ -215,6 +215,7 @@ static int add_resource(struct sb_state *st, cJSON *obj, const char *source, con
         st->resources[st->nresources++] = r;
         index_put(st->index, r);
     }
+    r->origins |= st->loading_origin;
     if (!r->type) {
         const char *t = sb_json_str(r->json, "type");
         r->type = t ? sb_xstrdup(t) : type_from_id(r->id);
@@ -436,12 +437,14 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
     int rc;
     if (cJSON_IsArray(root)) {
         kind = "arm-array";
+        st->loading_origin = SB_ORIGIN_ARM;
         rc = add_resource_array(st, root, src, "", e);
     } else if (!cJSON_IsObject(root)) {
         kind = NULL;
         rc = sb_err_set(e, SB_EXIT_INPUT, "%s: expected a JSON object or array at the top level", name);
     } else if (sb_json_str(root, "format") && strcmp(sb_json_str(root, "format"), "mcsb-audit-snapshot") == 0) {
         kind = "snapshot";
+        st->loading_origin = SB_ORIGIN_SNAPSHOT;
         rc = load_snapshot_meta(st, root, src, e);
         cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "resources");
         if (rc == 0 && !res)
@@ -450,6 +453,7 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
             rc = add_resource_array(st, res, src, "resources", e);
     } else if (cJSON_GetObjectItemCaseSensitive(root, "data")) {
         kind = "resource-graph";
+        st->loading_origin = SB_ORIGIN_RESOURCE_GRAPH;
         cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
         const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(root, "resultTruncated");
         if (cJSON_IsObject(data)) {
@@ -476,9 +480,11 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
         }
     } else if (cJSON_GetObjectItemCaseSensitive(root, "value")) {
         kind = "arm-list";
+        st->loading_origin = SB_ORIGIN_ARM;
         rc = add_resource_array(st, cJSON_GetObjectItemCaseSensitive(root, "value"), src, "value", e);
     } else if (cJSON_GetObjectItemCaseSensitive(root, "id")) {
         kind = "arm-resource";
+        st->loading_origin = SB_ORIGIN_ARM;
         cJSON *obj = root;
         root = NULL;
         rc = add_resource(st, obj, src, "(resource)", e);

@@ -24,6 +24,14 @@ enum sb_collection {
     SB_COLLECTED_DIAGNOSTIC_SETTINGS = 1u << 0,
 };
 
+/** Which kinds of input a resource was seen in (bit flags): ARM bodies carry every property of the
+ *  resource, Resource Graph rows may lack some (e.g. a port link's macSecConfig). */
+enum sb_origin {
+    SB_ORIGIN_ARM = 1u << 0,            /**< ARM list, bare array or single resource */
+    SB_ORIGIN_RESOURCE_GRAPH = 1u << 1, /**< a Resource Graph response */
+    SB_ORIGIN_SNAPSHOT = 1u << 2,       /**< an mcsb-audit snapshot (ports completed by ARM GET, see docs) */
+};
+
 struct sb_resource {
     char *id;               /**< as first seen (original case) */
     char *id_lc;            /**< lower-cased: the identity key */
@@ -35,6 +43,7 @@ struct sb_resource {
     cJSON *json;            /**< the ARM object (secrets already removed); owned */
     const char *source;     /**< name of the input it came from (borrowed from the state) */
     unsigned collected;     /**< enum sb_collection bits recorded by a snapshot */
+    unsigned origins;       /**< enum sb_origin bits */
     const struct sb_resource *parent; /**< for child resources (diag settings, subnets...), or NULL */
     const struct sb_resource **diagnostic_settings; /**< settings whose parent is this resource */
     size_t ndiagnostic_settings;
@@ -57,6 +66,7 @@ struct sb_state {
     struct sb_pending_collected *pending; /**< private: snapshot `collected` records until finalize */
     size_t npending, cap_pending;
     size_t cap_inputs, cap_gaps, cap_subscriptions, cap_tenants;
+    unsigned loading_origin;         /**< private: origin of the input being read */
     struct sb_state_input *inputs;
     size_t ninputs;
     struct sb_gap *gaps;

@@ -244,8 +244,17 @@ START_TEST(test_im8_key_vault)
     ck_assert_int_eq(find("IM-8", "Service Credential", PORT)->status, SB_STATUS_FAIL);
     teardown();
     setup();
-    /* macSecConfig not in the input (e.g. a Resource Graph row): not assessed, not a false fail */
-    run("[{\"id\":\"" PORT "\",\"properties\":{\"links\":[{\"id\":\"" PORT "/links/link1\",\"properties\":{\"adminState\":\"Enabled\"}}]}}]");
+    /* a link without macSecConfig: an ARM body omits it when MACsec is off (fail) ... */
+    run("[{\"id\":\"" PORT "\",\"identity\":{\"type\":\"SystemAssigned\"},\"properties\":{\"links\":[{\"id\":\"" PORT
+        "/links/link1\",\"properties\":{\"adminState\":\"Enabled\"}}]}}]");
+    const struct sb_result *arm = find("IM-8", "Service Credential", PORT);
+    ck_assert_int_eq(arm->status, SB_STATUS_FAIL);
+    ck_assert(has_evidence(arm, "properties.macSecConfig", "MACsec is not configured"));
+    teardown();
+    setup();
+    /* ... but a Resource Graph row may just not carry it: not assessed, never a false fail */
+    run("{\"data\":[{\"id\":\"" PORT "\",\"type\":\"microsoft.network/expressrouteports\",\"identity\":{\"type\":\"SystemAssigned\"},"
+        "\"properties\":{\"links\":[{\"id\":\"" PORT "/links/link1\",\"properties\":{\"adminState\":\"Enabled\"}}]}}]}");
     ck_assert_int_eq(find("IM-8", "Service Credential", PORT)->status, SB_STATUS_NOT_ASSESSED);
 }
 END_TEST

@@ -269,7 +269,7 @@ START_TEST(every_section_of_the_model_is_printed)
         "Donn\xc3\xa9" "es en transit", "Exceptions and attestations", "EXPIRED \xe2\x80\x94 not applied",
         "Legacy subnet, decommissioned in Q1.", "Collection gaps and not-assessed results", "AuthorizationFailed",
         "HTTP 403", "Changes since the previous assessment", "Status changed (1)", "pass \xe2\x86\x92 fail",
-        "Method", "ns1_nsg_support", "GatewaySubnet passes only with no NSG",
+        "Method", "ns1_nsg_support", "GatewaySubnet passes only with no",
         "mcsb-audit report --input snapshot.json --baseline expressroute.json --format pdf", "Page 1 of",
         "Emoji \xef\xbf\xbd outside the BMP",
     };
