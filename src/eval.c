@@ -192,6 +192,26 @@ char *ev_gap_text(const struct sb_gap *g)
     return sb_buf_take(&b);
 }
 
+/* How a gap's scope is named in reports: "subscription Prod", "management group mg-contoso", or the resource name. */
+static char *scope_display(const struct sb_state *st, const char *scope_id)
+{
+    if (!scope_id)
+        return sb_xstrdup("(whole scope)");
+    if (sb_istarts(scope_id, "/subscriptions/") && !strchr(scope_id + 15, '/')) {
+        const char *sub = scope_id + 15;
+        for (size_t k = 0; k < st->nsubscriptions; k++)
+            if (sb_ieq(st->subscriptions[k].id, sub) && st->subscriptions[k].name)
+                return sb_xasprintf("subscription %s", st->subscriptions[k].name);
+        return sb_xasprintf("subscription %s", sub);
+    }
+    char *name = NULL;
+    sb_id_parts(scope_id, NULL, NULL, &name);
+    char *display = sb_icontains(scope_id, "/managementGroups/") ? sb_xasprintf("management group %s", name ? name : scope_id)
+                                                                 : sb_xstrdup(name ? name : scope_id);
+    free(name);
+    return display;
+}
+
 size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_only)
 {
     const struct sb_state *st = c->state;
@@ -212,18 +232,10 @@ size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_o
                 res = &c->out->items[k];
         free(fid);
         if (!res) {
-            char *sub = NULL;
-            sb_id_parts(scope_id, &sub, NULL, NULL);
-            const char *sub_name = NULL;
-            for (size_t k = 0; sub && k < st->nsubscriptions; k++)
-                if (sb_ieq(st->subscriptions[k].id, sub))
-                    sub_name = st->subscriptions[k].name;
-            char *display = scope_id ? sb_xasprintf("subscription %s", sub_name ? sub_name : (sub ? sub : scope_id))
-                                     : sb_xstrdup("(whole scope)");
-            res = ev_result(c, f, scope_id, sub && scope_id && !strchr(scope_id + 15, '/') ? "Microsoft.Resources/subscriptions"
-                                                                                          : NULL, display);
+            char *display = scope_display(st, scope_id);
+            bool is_sub = scope_id && sb_istarts(scope_id, "/subscriptions/") && !strchr(scope_id + 15, '/');
+            res = ev_result(c, f, scope_id, is_sub ? "Microsoft.Resources/subscriptions" : NULL, display);
             free(display);
-            free(sub);
             ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
                    "Part of the estate could not be collected (%s): resources there are not assessed",
                    scope_id ? scope_id : "whole scope");

@@ -324,6 +324,17 @@ START_TEST(test_subscription_gap_not_assessed)
         ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
         ck_assert(has_evidence(r, "", "HTTP 403"));
     }
+    ck_assert_str_eq(find("NS-1", "Virtual Network Integration", "/subscriptions/s9")->resource_name, "subscription s9");
+    teardown();
+    setup();
+    /* management-group and odd scopes are named, never mistaken for subscriptions */
+    run("{\"format\":\"mcsb-audit-snapshot\",\"formatVersion\":1,\"resources\":[],\"gaps\":["
+        "{\"scope\":\"/providers/Microsoft.Management/managementGroups/mg1\",\"collection\":\"resources\",\"httpStatus\":403},"
+        "{\"scope\":\"/x\",\"collection\":\"resources\"}]}");
+    const struct sb_result *mg = find("IM-8", "Service Credential", "/providers/Microsoft.Management/managementGroups/mg1");
+    ck_assert_int_eq(mg->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_str_eq(mg->resource_name, "management group mg1");
+    ck_assert_int_eq(find("IM-8", "Service Credential", "/x")->status, SB_STATUS_NOT_ASSESSED);
 }
 END_TEST
 
