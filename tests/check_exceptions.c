@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "exceptions.h"
+#include "testutil.h"
 #include "util.h"
 
 static struct sb_control ctl = {.id = "NS-1", .domain = "Network security", .title = "t"};
@@ -141,9 +142,5 @@ int main(void)
     tcase_add_test(tc, test_validation);
     tcase_add_test(tc, test_glob);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run(s);
 }

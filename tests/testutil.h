@@ -15,4 +15,8 @@ void tu_write(const char *path, const char *text);
 /** The repository root (for templates/ and fonts/). */
 const char *tu_src_dir(void);
 
+/** Run a suite with CK_ENV verbosity; the process exit status (frees the suite). */
+#include <check.h>
+int tu_run(Suite *s);
+
 #endif
