@@ -150,7 +150,6 @@ static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const str
     size_t nvaults = 0;
     int configured = 0, missing_config = 0;
     const cJSON *link;
-    int i = 0;
     cJSON_ArrayForEach(link, links)
     {
         const char *lid = sb_json_str(link, "id");
@@ -176,7 +175,6 @@ static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const str
             configured += ckn && cak;
         }
         free(fallback);
-        i++;
     }
     bool identity = port_identity(res, port);
     for (size_t k = 0; k < port->ngaps; k++) {

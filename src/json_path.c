@@ -127,6 +127,15 @@ void sb_id_parts(const char *id, char **subscription, char **resource_group, cha
     }
 }
 
+const char *sb_id_last_providers(const char *id)
+{
+    const char *prov = NULL;
+    for (const char *p = id; (p = strchr(p, '/')); p++)
+        if (strncasecmp(p, "/providers/", 11) == 0)
+            prov = p;
+    return prov;
+}
+
 /* Locate "/providers/microsoft.insights/diagnosticsettings/" case-insensitively. */
 static const char *find_diag_marker(const char *id)
 {
@@ -146,10 +155,7 @@ char *sb_id_parent(const char *id)
     if (m)
         return m > id ? sb_xstrndup(id, (size_t)(m - id)) : NULL;
     /* A nested ARM child: ".../providers/NS/type/name/childType/childName". */
-    const char *prov = NULL;
-    for (const char *p = id; (p = strchr(p, '/')); p++)
-        if (strncasecmp(p, "/providers/", 11) == 0)
-            prov = p;
+    const char *prov = sb_id_last_providers(id);
     if (!prov)
         return NULL;
     /* Count segments after "/providers/": NS, type, name, [childType, childName]... */

@@ -128,10 +128,7 @@ void state_deep_merge(cJSON *into, const cJSON *from)
  * -> "Microsoft.Network/virtualNetworks/subnets". Caller frees; NULL when the id has no provider part. */
 static char *type_from_id(const char *id)
 {
-    const char *prov = NULL;
-    for (const char *p = id; (p = strchr(p, '/')); p++)
-        if (strncasecmp(p, "/providers/", 11) == 0)
-            prov = p;
+    const char *prov = sb_id_last_providers(id);
     if (!prov)
         return NULL;
     struct sb_buf b = {0};

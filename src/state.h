@@ -123,6 +123,8 @@ char *sb_json_text(const cJSON *v);
 
 /** Parse "/subscriptions/<s>/resourceGroups/<rg>/..." parts. Caller frees outputs (NULL when absent). */
 void sb_id_parts(const char *id, char **subscription, char **resource_group, char **name);
+/** The last "/providers/" segment of an id (case-insensitive), or NULL: where the resource's own type path starts. */
+const char *sb_id_last_providers(const char *id);
 /** Parent id of a child id ("/a/b/subnets/x" -> "/a/b"); for "<p>/providers/microsoft.insights/diagnosticSettings/<n>" -> p. Caller frees; NULL if none. */
 char *sb_id_parent(const char *id);
 
