@@ -8,7 +8,13 @@ SB_PACKAGES=(
   libcjson-dev libxlsxwriter-dev libhpdf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   check libsubunit-dev
   qpdf poppler-utils python3 python3-openpyxl openssl ca-certificates locales unzip
+  groff-base man-db python3-jsonschema
 )
+# OSCAL output is validated with ajv-cli from npm (tests/cli/oscal_sarif.sh). Debian's npm package conflicts with
+# Node.js builds that bundle npm, so it is only added when no npm is on PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  SB_PACKAGES+=(nodejs npm)
+fi
 
 sb_install_deps() {
   local missing=()

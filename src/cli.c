@@ -1,13 +1,12 @@
 #include "cli.h"
 
+#include "data_dir.h"
 #include "err.h"
 #include "util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void cli_getopt_table(const struct sb_option *opts, struct option **longopts, char **shortopts)
 {
@@ -62,27 +61,15 @@ int cli_report_error(const struct sb_err *e)
     return e->code ? e->code : SB_EXIT_OUTPUT;
 }
 
-static int has_templates(const char *dir)
-{
-    char *p = sb_path_join(dir, "templates/baselines");
-    struct stat st;
-    int ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-    free(p);
-    return ok;
-}
+#ifndef SB_REL_DATA_DIR
+#define SB_REL_DATA_DIR "../share/mcsb-audit"
+#endif
 
-const char *cli_data_dir(const char *override)
+int cli_data_dir(char **out, const char *override, struct sb_err *e)
 {
-    if (override)
-        return override;
-    const char *env = getenv("MCSB_AUDIT_DATA_DIR");
-    if (env && *env)
-        return env;
-    if (has_templates(SB_DEFAULT_DATA_DIR))
-        return SB_DEFAULT_DATA_DIR;
-    /* An installed binary: <prefix>/bin/mcsb-audit -> <prefix>/share/mcsb-audit */
-    static const char installed[] = "/usr/local/share/mcsb-audit";
-    if (has_templates(installed))
-        return installed;
-    return "/usr/share/mcsb-audit";
+    char *exe = sb_exe_path();
+    struct sb_data_dir_lookup l = {override, getenv("MCSB_AUDIT_DATA_DIR"), exe, SB_REL_DATA_DIR, SB_DEFAULT_DATA_DIR};
+    int rc = sb_data_dir_find(out, &l, e);
+    free(exe);
+    return rc;
 }

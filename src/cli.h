@@ -26,8 +26,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /** Print an error context as "mcsb-audit: msg" and return its code. */
 struct sb_err;
 int cli_report_error(const struct sb_err *e);
-/** Where templates/ and fonts/ live: --data-dir, $MCSB_AUDIT_DATA_DIR, the build-time source dir, or ../share. */
-const char *cli_data_dir(const char *override);
+/** Where templates/ and fonts/ live: --data-dir, $MCSB_AUDIT_DATA_DIR, <bindir>/../share/mcsb-audit, the
+ *  build-time source dir (see data_dir.h). Caller frees *out; -1 with e (exit 4) listing the paths searched. */
+int cli_data_dir(char **out, const char *override, struct sb_err *e);
 
 int cmd_report(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);

@@ -49,9 +49,14 @@ int cmd_baseline(int argc, char **argv)
     if (optind >= argc || strcmp(argv[optind], "show") != 0 || optind + 1 < argc)
         return cli_usage_error("baseline", "expected 'baseline show'");
     char *def = NULL;
-    if (!path)
-        path = def = sb_path_join(cli_data_dir(data_dir), "templates/baselines/expressroute.json");
     struct sb_err e = {0};
+    if (!path) {
+        char *dir = NULL;
+        if (cli_data_dir(&dir, data_dir, &e) != 0)
+            return cli_report_error(&e);
+        path = def = sb_path_join(dir, "templates/baselines/expressroute.json");
+        free(dir);
+    }
     struct sb_baseline *b = NULL;
     if (baseline_load(&b, path, &e) != 0) {
         rc = cli_report_error(&e);

@@ -152,10 +152,15 @@ int cmd_report(int argc, char **argv)
     for (size_t i = 0; sb_renderers[i].name; i++)
         if (formats[i])
             out.formats[out.nformats++] = &sb_renderers[i];
-    out.data_dir = cli_data_dir(data_dir);
     out.quiet = quiet;
 
     struct sb_err e = {0};
+    char *found_data_dir = NULL;
+    if (cli_data_dir(&found_data_dir, data_dir, &e) != 0) {
+        free(inputs);
+        return cli_report_error(&e);
+    }
+    out.data_dir = found_data_dir;
     char *default_baseline = NULL;
     if (!baseline_path) {
         /* The built-in baseline is named the same on every machine, so reports do not depend on the install path. */
@@ -174,6 +179,7 @@ int cmd_report(int argc, char **argv)
     report_free(r);
     baseline_free(b);
     free(default_baseline);
+    free(found_data_dir);
     free(inputs);
     return rc;
 }
