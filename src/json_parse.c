@@ -3,6 +3,9 @@
 #include "err.h"
 #include "util.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sb_json_position(const char *buf, size_t offset, size_t *line, size_t *col)
@@ -23,18 +26,27 @@ void sb_json_position(const char *buf, size_t offset, size_t *line, size_t *col)
 /*
  * cJSON recurses once per nesting level and its limit is compiled into the shared library,
  * so measure depth ourselves first (outside strings) and refuse hostile nesting with our message.
+ * The same pass finds "\u0000": cJSON would cut the decoded string there, so "ab\u0000cd" would
+ * be read as "ab" and two different texts would mean the same value.
  */
-static int check_depth(const char *buf, size_t len, size_t *where)
+enum scan_problem { SCAN_OK, SCAN_DEEP, SCAN_NUL_ESCAPE };
+
+static enum scan_problem scan_text(const char *buf, size_t len, size_t *where)
 {
     int depth = 0;
     int in_str = 0;
     for (size_t i = 0; i < len; i++) {
         char ch = buf[i];
         if (in_str) {
-            if (ch == '\\')
+            if (ch == '\\') {
+                if (i + 5 < len && buf[i + 1] == 'u' && memcmp(buf + i + 2, "0000", 4) == 0) {
+                    *where = i;
+                    return SCAN_NUL_ESCAPE;
+                }
                 i++;
-            else if (ch == '"')
+            } else if (ch == '"') {
                 in_str = 0;
+            }
             continue;
         }
         if (ch == '"') {
@@ -42,13 +54,92 @@ static int check_depth(const char *buf, size_t len, size_t *where)
         } else if (ch == '{' || ch == '[') {
             if (++depth > SB_JSON_MAX_DEPTH) {
                 *where = i;
-                return -1;
+                return SCAN_DEEP;
             }
         } else if (ch == '}' || ch == ']') {
             depth--;
         }
     }
-    return 0;
+    return SCAN_OK;
+}
+
+/*
+ * Duplicate keys: cJSON keeps both and lookups return the first, so an input could say one thing
+ * to us and another to a reader. cJSON records no positions, so walk the (already valid) text in
+ * step with the tree: the tree gives decoded keys ("a" and "\u0061" are the same key), the text
+ * gives where the second one starts.
+ */
+/* What cJSON skips as white space (every byte up to ' '), so the walk never loses step with it. */
+static size_t skip_ws(const char *buf, size_t len, size_t i)
+{
+    while (i < len && (unsigned char)buf[i] <= ' ')
+        i++;
+    return i;
+}
+
+static size_t skip_string(const char *buf, size_t len, size_t i)
+{
+    for (i++; i < len && buf[i] != '"'; i++)
+        if (buf[i] == '\\')
+            i++;
+    return i + 1;
+}
+
+struct key_at {
+    const char *name;
+    size_t offset;
+};
+
+static int cmp_key_at(const void *a, const void *b)
+{
+    const struct key_at *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Returns the offset just past the value at buf[i]; *dup is set to the first duplicate key found. */
+static size_t walk_value(const char *buf, size_t len, size_t i, const cJSON *node, size_t *dup)
+{
+    i = skip_ws(buf, len, i);
+    if (i >= len)
+        return len;
+    if (cJSON_IsObject(node) || cJSON_IsArray(node)) {
+        bool obj = cJSON_IsObject(node);
+        size_t n = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            n++;
+        struct key_at *keys = obj && n > 1 ? sb_xcalloc(n, sizeof *keys) : NULL;
+        size_t k = 0;
+        i++; /* '{' or '[' */
+        for (const cJSON *c = node->child; c; c = c->next, k++) {
+            i = skip_ws(buf, len, i);
+            if (i < len && buf[i] == ',')
+                i = skip_ws(buf, len, i + 1);
+            if (obj) {
+                if (keys)
+                    keys[k] = (struct key_at){c->string ? c->string : "", i};
+                i = skip_ws(buf, len, skip_string(buf, len, i));
+                i++; /* ':' */
+            }
+            i = walk_value(buf, len, i, c, dup);
+        }
+        i = skip_ws(buf, len, i);
+        if (keys) {
+            sb_sort(keys, n, sizeof *keys, cmp_key_at);
+            for (size_t j = 1; j < n; j++)
+                if (strcmp(keys[j - 1].name, keys[j].name) == 0 && keys[j].offset < *dup)
+                    *dup = keys[j].offset;
+            free(keys);
+        }
+        return i + 1; /* '}' or ']' */
+    }
+    if (buf[i] == '"')
+        return skip_string(buf, len, i);
+    while (i < len && (unsigned char)buf[i] > ' ' && buf[i] != ',' && buf[i] != ']' && buf[i] != '}')
+        i++;
+    return i;
 }
 
 int sb_json_parse(cJSON **out, const char *buf, size_t len, const char *name, struct sb_err *e)
@@ -69,8 +160,11 @@ int sb_json_parse(cJSON **out, const char *buf, size_t len, const char *name, st
         sb_json_position(buf, off, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: invalid UTF-8", name, line, col);
     }
-    if (check_depth(buf, len, &off) != 0) {
+    enum scan_problem sp = scan_text(buf, len, &off);
+    if (sp != SCAN_OK) {
         sb_json_position(buf, off, &line, &col);
+        if (sp == SCAN_NUL_ESCAPE)
+            return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: \\u0000 (NUL) in a JSON string", name, line, col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: JSON nested deeper than %d levels", name, line, col,
                           SB_JSON_MAX_DEPTH);
     }
@@ -94,6 +188,15 @@ int sb_json_parse(cJSON **out, const char *buf, size_t len, const char *name, st
         cJSON_Delete(root);
         sb_json_position(buf, off, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: unexpected data after the JSON value", name, line, col);
+    }
+    size_t dup = SIZE_MAX;
+    /* cJSON skips a UTF-8 byte order mark; so must the walk. */
+    walk_value(buf, len, len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, root, &dup);
+    if (dup != SIZE_MAX) {
+        cJSON_Delete(root);
+        sb_json_position(buf, dup, &line, &col);
+        /* The key itself is not quoted: it could be anything, up to a secret's name and value. */
+        return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: duplicate key in a JSON object", name, line, col);
     }
     *out = root;
     return 0;
