@@ -6,6 +6,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,46 +23,83 @@ struct entry {
     char sha256[65];
 };
 
-int manifest_hash_file(const char *path, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e)
+int manifest_hash_fd(int fd, const char *name, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sb_err_set(e, err_code, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return sb_err_set(e, err_code, "%s: not a regular file", path);
-    }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(ctx);
-        fclose(f);
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot initialise SHA-256", path);
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot initialise SHA-256", name);
     }
     unsigned char chunk[65536];
     uint64_t total = 0;
-    size_t got;
-    int ok = 1;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (EVP_DigestUpdate(ctx, chunk, got) != 1)
+    int ok = 1, rerr = 0;
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            rerr = errno;
+        if (got <= 0)
+            break;
+        if (EVP_DigestUpdate(ctx, chunk, (size_t)got) != 1)
             ok = 0;
-        total += got;
+        total += (uint64_t)got;
     }
-    int rerr = ferror(f);
-    fclose(f);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
         ok = 0;
     EVP_MD_CTX_free(ctx);
     if (rerr)
-        return sb_err_set(e, err_code, "%s: read error", path);
+        return sb_err_set(e, err_code, "%s: read error: %s", name, strerror(rerr));
     if (!ok)
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: SHA-256 failed", path);
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: SHA-256 failed", name);
     for (unsigned i = 0; i < 32; i++)
         snprintf(out_hex + 2 * i, 3, "%02x", md[i]);
     *out_size = total;
     return 0;
+}
+
+int manifest_hash_file(const char *path, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return sb_err_set(e, err_code, "%s: %s", path, errno == ELOOP ? "a symbolic link" : strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return sb_err_set(e, err_code, "%s: not a regular file", path);
+    }
+    int rc = manifest_hash_fd(fd, path, out_size, out_hex, err_code, e);
+    close(fd);
+    return rc;
+}
+
+/* Bytes a terminal would act on (C0, DEL), the escape character itself, and every byte of a name
+ * that is not UTF-8 are shown as \xNN; so are C1 controls and bidirectional overrides, which can
+ * reorder what a reader sees. */
+char *manifest_name_escape(const char *name)
+{
+    struct sb_buf b = {0};
+    bool utf8 = sb_utf8_valid(name, strlen(name), NULL);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        size_t seq = 1;
+        bool hide = *p < 0x20 || *p == 0x7f || *p == '\\' || (*p >= 0x80 && !utf8);
+        if (utf8 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            hide = true, seq = 2; /* U+0080..U+009F */
+        else if (utf8 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+            hide = true, seq = 3; /* U+202A..U+202E */
+        else if (utf8 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+            hide = true, seq = 3; /* U+2066..U+2069 */
+        if (!hide) {
+            sb_buf_putc(&b, (char)*p);
+            continue;
+        }
+        for (size_t i = 0; i < seq; i++)
+            sb_buf_printf(&b, "\\x%02x", p[i]);
+        p += seq - 1;
+    }
+    return sb_buf_take(&b);
 }
 
 int manifest_name_is_safe(const char *name)

@@ -46,6 +46,16 @@ int manifest_write(const char *out_dir, const struct sb_report *r, const char *c
  */
 int manifest_hash_file(const char *path, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e);
 
+/** The same over an open file descriptor (read to its end); `name` is only for messages. */
+int manifest_hash_fd(int fd, const char *name, uint64_t *out_size, char out_hex[65], int err_code, struct sb_err *e);
+
+/**
+ * A file name as it may be printed: control characters (C0, DEL, C1), bidirectional overrides,
+ * backslash and the bytes of a non-UTF-8 name become "\\xNN", so a name can never print a line
+ * of its own (a forged "report.md: OK") or reorder the text around it. Caller frees.
+ */
+char *manifest_name_escape(const char *name);
+
 /**
  * True when `name` is a safe manifest entry: relative, non-empty, no "." or ".." component,
  * no empty component, no backslash, no control character.
@@ -54,7 +64,10 @@ int manifest_name_is_safe(const char *name);
 
 /**
  * `mcsb-audit verify DIR [--pubkey KEY.pub]` (argv[0] == "verify"). Prints one line per file
- * on stdout ("NAME: OK" / "NAME: MISMATCH" / "NAME: MISSING") and diagnostics on stderr.
+ * on stdout ("NAME: OK" / "MISMATCH" / "MISSING" / "NOT A REGULAR FILE" / "UNSAFE NAME", names
+ * escaped with manifest_name_escape), then the signature state ("unsigned" / "not checked" without
+ * --pubkey), and diagnostics on stderr. Only regular files inside DIR are opened (no symbolic link
+ * is followed, a FIFO is never opened).
  * @return 0 when everything matches (and the signature is good when --pubkey is given);
  *         8 (SB_EXIT_VERIFY) on any mismatch, missing file, unsafe name, missing or bad signature;
  *         3 for a malformed manifest or unusable key; 2 for usage errors.

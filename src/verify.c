@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 /* One file the manifest vouches for, with the hash each manifest file claims (NULL: not listed). */
 struct vfile {
     char *name;
+    char *shown;           /* the name as printed: control characters escaped */
     const char *json_sha;  /* from manifest.json (borrowed from the cJSON tree) */
     double json_size;      /* -1 when unknown */
     char sums_sha[65];     /* from manifest.sha256; "" when not listed there */
@@ -31,6 +33,7 @@ struct vfile {
 
 struct vstate {
     const char *dir;
+    int dfd;               /* the directory every name is opened from */
     struct vfile *files;
     size_t n, cap;
     size_t problems;
@@ -51,9 +54,11 @@ static void print_help(FILE *f)
           "Options:\n",
           f);
     cli_print_options(f, verify_options);
-    fputs("\nPrints NAME: OK | MISMATCH | MISSING per file. Exit status: 0 all good; 8 a hash or\n"
-          "signature did not match, a file is missing or a name is unsafe; 3 malformed manifest or\n"
-          "unusable key; 2 usage error.\n",
+    fputs("\nPrints NAME: OK | MISMATCH | MISSING | NOT A REGULAR FILE | UNSAFE NAME per file (control\n"
+          "characters in names shown as \\xNN), then the signature: signature OK | BAD SIGNATURE | MISSING\n"
+          "with --pubkey, unsigned | not checked without. Exit status: 0 all good (also when unsigned\n"
+          "without --pubkey); 8 a hash or signature did not match, a file is missing, not a regular file\n"
+          "(symbolic links, FIFOs) or a name is unsafe; 3 malformed manifest or unusable key; 2 usage error.\n",
           f);
 }
 
@@ -84,6 +89,7 @@ static struct vfile *add_file(struct vstate *s, const char *name)
     struct vfile *f = &s->files[s->n++];
     memset(f, 0, sizeof *f);
     f->name = sb_xstrdup(name);
+    f->shown = manifest_name_escape(name);
     f->json_size = -1;
     return f;
 }
@@ -127,8 +133,7 @@ static int load_json_entries(struct vstate *s, const cJSON *root, const char *pa
             return sb_err_set(e, SB_EXIT_INPUT, "%s: outputs[%d].sha256: expected 64 lower-case hex digits",
                               path, i);
         if (find_file(s, name->valuestring))
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: outputs[%d].name: \"%s\" is listed twice", path, i,
-                              name->valuestring);
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: outputs[%d].name: the same name is listed twice", path, i);
         struct vfile *f = add_file(s, name->valuestring);
         f->json_sha = sha->valuestring;
         f->json_size = size->valuedouble;
@@ -136,29 +141,40 @@ static int load_json_entries(struct vstate *s, const cJSON *root, const char *pa
     return 0;
 }
 
-/* manifest.sha256: "<64 hex><space><space or *><name>" per line, as sha256sum writes it. */
-static int load_sums(struct vstate *s, char *text, size_t len, const char *path, struct sb_err *e)
+/*
+ * manifest.sha256: "<64 hex><space><space or *><name>" per line, as sha256sum writes it. The text
+ * is untrusted bytes: a NUL is refused (it would end the name early), never taken as the end.
+ */
+static int load_sums(struct vstate *s, const char *text, size_t len, const char *path, struct sb_err *e)
 {
     if (len && text[len - 1] != '\n')
         return sb_err_set(e, SB_EXIT_INPUT, "%s: last line has no newline", path);
     int lineno = 0;
-    for (char *line = text; *line; ) {
-        char *nl = strchr(line, '\n');
-        *nl = '\0';
+    for (size_t at = 0; at < len;) {
+        const char *line = text + at;
+        size_t n = (size_t)((const char *)memchr(line, '\n', len - at) - line);
+        at += n + 1;
         lineno++;
-        if (strlen(line) < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*'))
+        if (memchr(line, '\0', n))
+            return sb_err_set(e, SB_EXIT_INPUT, "%s:%d: NUL byte", path, lineno);
+        if (n < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*'))
             return sb_err_set(e, SB_EXIT_INPUT, "%s:%d: expected \"<sha256>  <name>\"", path, lineno);
-        line[64] = '\0';
-        if (!is_hex64(line))
+        char hex[65];
+        memcpy(hex, line, 64);
+        hex[64] = '\0';
+        if (!is_hex64(hex))
             return sb_err_set(e, SB_EXIT_INPUT, "%s:%d: expected 64 lower-case hex digits", path, lineno);
-        const char *name = line + 66;
+        char *name = sb_xstrndup(line + 66, n - 66);
         struct vfile *f = find_file(s, name);
-        if (f && f->sums_sha[0])
-            return sb_err_set(e, SB_EXIT_INPUT, "%s:%d: \"%s\" is listed twice", path, lineno, name);
+        if (f && f->sums_sha[0]) {
+            sb_err_set(e, SB_EXIT_INPUT, "%s:%d: \"%s\" is listed twice", path, lineno, f->shown);
+            free(name);
+            return -1;
+        }
         if (!f)
             f = add_file(s, name);
-        memcpy(f->sums_sha, line, 65);
-        line = nl + 1;
+        free(name);
+        memcpy(f->sums_sha, hex, 65);
     }
     return 0;
 }
@@ -170,15 +186,15 @@ static void cross_check(struct vstate *s, bool have_sums)
         struct vfile *f = &s->files[i];
         bool self = strcmp(f->name, SB_MANIFEST_JSON) == 0;
         if (self && f->json_sha)
-            problem(s, "%s: manifest.json lists itself as \"%s\"", s->dir, f->name);
+            problem(s, "%s: manifest.json lists itself as \"%s\"", s->dir, f->shown);
         if (!have_sums || self)
             continue;
         if (!f->json_sha)
-            problem(s, "%s: %s is in manifest.sha256 but not in manifest.json", s->dir, f->name);
+            problem(s, "%s: %s is in manifest.sha256 but not in manifest.json", s->dir, f->shown);
         else if (!f->sums_sha[0])
-            problem(s, "%s: %s is in manifest.json but not in manifest.sha256", s->dir, f->name);
+            problem(s, "%s: %s is in manifest.json but not in manifest.sha256", s->dir, f->shown);
         else if (strcmp(f->json_sha, f->sums_sha) != 0)
-            problem(s, "%s: manifest.json and manifest.sha256 disagree about %s", s->dir, f->name);
+            problem(s, "%s: manifest.json and manifest.sha256 disagree about %s", s->dir, f->shown);
     }
     if (have_sums) {
         const struct vfile *self = find_file(s, SB_MANIFEST_JSON);
@@ -192,6 +208,137 @@ static int cmp_vfile(const void *a, const void *b)
     return strcmp(((const struct vfile *)a)->name, ((const struct vfile *)b)->name);
 }
 
+/* What open_inside found at a name, when it is not an openable regular file. */
+enum opened { OPENED, GONE, SYMLINK, NOT_REGULAR, OPEN_ERROR };
+
+/*
+ * Open a listed name for reading only when it is a regular file inside the directory: every
+ * component is opened from the directory with O_NOFOLLOW (a symbolic link anywhere on the way is
+ * refused, so nothing outside can be reached), the type is checked before opening (a FIFO or a
+ * device is never opened), and again after (O_NONBLOCK: a file swapped for a FIFO in between
+ * cannot block us).
+ */
+static enum opened open_inside(int *out_fd, int dfd, const char *name, int *err)
+{
+    *out_fd = -1;
+    *err = 0;
+    char *copy = sb_xstrdup(name);
+    int cur = dfd;
+    enum opened rc = OPENED;
+    char *comp = copy;
+    for (char *slash; (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+        *slash = '\0';
+        int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            *err = errno;
+            rc = errno == ENOENT ? GONE : errno == ELOOP ? SYMLINK : errno == ENOTDIR ? NOT_REGULAR : OPEN_ERROR;
+            break;
+        }
+        if (cur != dfd)
+            close(cur);
+        cur = next;
+    }
+    struct stat before, after;
+    if (rc == OPENED && fstatat(cur, comp, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+        *err = errno;
+        rc = errno == ENOENT ? GONE : OPEN_ERROR;
+    }
+    if (rc == OPENED && S_ISLNK(before.st_mode))
+        rc = SYMLINK;
+    else if (rc == OPENED && !S_ISREG(before.st_mode))
+        rc = NOT_REGULAR;
+    if (rc == OPENED) {
+        int fd = openat(cur, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            *err = errno;
+            rc = errno == ENOENT ? GONE : errno == ELOOP ? SYMLINK : OPEN_ERROR;
+        } else if (fstat(fd, &after) != 0 || !S_ISREG(after.st_mode) || after.st_ino != before.st_ino
+                   || after.st_dev != before.st_dev) {
+            close(fd);
+            rc = NOT_REGULAR;
+        } else {
+            *out_fd = fd;
+        }
+    }
+    if (cur != dfd)
+        close(cur);
+    free(copy);
+    return rc;
+}
+
+/* The verdict word and the explanation for a name that could not be opened. */
+static const char *refusal(enum opened o, int err, const char **why)
+{
+    switch (o) {
+    case GONE:
+        *why = "No such file";
+        return "MISSING";
+    case SYMLINK:
+        *why = "a symbolic link (only regular files inside the directory are checked)";
+        return "NOT A REGULAR FILE";
+    case NOT_REGULAR:
+        *why = "not a regular file (only regular files inside the directory are checked)";
+        return "NOT A REGULAR FILE";
+    default:
+        *why = strerror(err);
+        return "MISSING";
+    }
+}
+
+/* Read a whole open regular file of at most `max` bytes, NUL-terminated. */
+static int read_fd(char **out, size_t *out_len, int fd, const char *name, size_t max, struct sb_err *e)
+{
+    struct sb_buf b = {0};
+    char chunk[65536];
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            sb_buf_free(&b);
+            return sb_err_set(e, SB_EXIT_VERIFY, "%s: read error: %s", name, strerror(errno));
+        }
+        if (got == 0)
+            break;
+        if (b.len + (size_t)got > max) {
+            sb_buf_free(&b);
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: larger than the %zu-byte limit", name, max);
+        }
+        sb_buf_add(&b, chunk, (size_t)got);
+    }
+    *out_len = b.len;
+    *out = sb_buf_take(&b);
+    return 0;
+}
+
+/*
+ * Read one of the manifest files through open_inside; prints its refusal line and counts the
+ * problem when it cannot (`if_absent`: the explanation when the file does not exist).
+ */
+static int read_inside(struct vstate *s, char **out, size_t *out_len, const char *name, size_t max,
+                       const char *if_absent)
+{
+    int fd, err;
+    enum opened o = open_inside(&fd, s->dfd, name, &err);
+    if (o != OPENED) {
+        const char *why;
+        printf("%s: %s\n", name, refusal(o, err, &why));
+        if (o == GONE)
+            problem(s, "%s: %s", s->dir, if_absent);
+        else
+            problem(s, "%s/%s: %s", s->dir, name, why);
+        return -1;
+    }
+    struct sb_err e = {0};
+    int rc = read_fd(out, out_len, fd, name, max, &e);
+    close(fd);
+    if (rc != 0) {
+        printf("%s: MISSING\n", name);
+        problem(s, "%s/%s", s->dir, e.msg);
+    }
+    return rc;
+}
+
 static void check_files(struct vstate *s)
 {
     if (s->n)
@@ -199,41 +346,46 @@ static void check_files(struct vstate *s)
     for (size_t i = 0; i < s->n; i++) {
         struct vfile *f = &s->files[i];
         if (!manifest_name_is_safe(f->name)) {
-            problem(s, "%s: unsafe file name in manifest: \"%s\" (absolute or outside the directory)", s->dir,
-                    f->name);
-            printf("%s: UNSAFE NAME\n", f->name);
+            problem(s, "%s: unsafe file name in manifest: \"%s\" (absolute, outside the directory or with control "
+                    "characters)", s->dir, f->shown);
+            printf("%s: UNSAFE NAME\n", f->shown);
             continue;
         }
-        char *path = sb_path_join(s->dir, f->name);
+        int fd, err;
+        enum opened o = open_inside(&fd, s->dfd, f->name, &err);
+        if (o != OPENED) {
+            const char *why;
+            printf("%s: %s\n", f->shown, refusal(o, err, &why));
+            problem(s, "%s/%s: %s", s->dir, f->shown, why);
+            continue;
+        }
         uint64_t size = 0;
         char hex[65];
         struct sb_err e = {0};
-        if (manifest_hash_file(path, &size, hex, SB_EXIT_VERIFY, &e) != 0) {
-            printf("%s: MISSING\n", f->name);
-            problem(s, "%s", e.msg);
+        int hrc = manifest_hash_fd(fd, f->shown, &size, hex, SB_EXIT_VERIFY, &e);
+        close(fd);
+        if (hrc != 0) {
+            printf("%s: MISSING\n", f->shown);
+            problem(s, "%s/%s", s->dir, e.msg);
         } else if ((f->json_sha && strcmp(f->json_sha, hex) != 0) || (f->sums_sha[0] && strcmp(f->sums_sha, hex) != 0)
                    || (f->json_size >= 0 && f->json_size != (double)size)) {
-            printf("%s: MISMATCH\n", f->name);
-            problem(s, "%s: SHA-256 or size does not match the manifest", path);
+            printf("%s: MISMATCH\n", f->shown);
+            problem(s, "%s/%s: SHA-256 or size does not match the manifest", s->dir, f->shown);
         } else {
-            printf("%s: OK\n", f->name);
+            printf("%s: OK\n", f->shown);
         }
-        free(path);
     }
 }
 
 static int check_signature(struct vstate *s, const char *json, size_t json_len, const char *pubkey)
 {
-    char *sig_path = sb_path_join(s->dir, SB_MANIFEST_SIG);
     char *sig = NULL;
     size_t sig_len = 0;
-    struct sb_err e = {0};
     int rc = 0;
-    if (sb_read_file(&sig, &sig_len, sig_path, SIG_MAX, &e) != 0) {
-        printf("%s: MISSING\n", SB_MANIFEST_SIG);
-        problem(s, "%s: manifest is not signed (%s)", s->dir, e.msg);
-    } else {
+    if (read_inside(s, &sig, &sig_len, SB_MANIFEST_SIG, SIG_MAX, "manifest is not signed (no " SB_MANIFEST_SIG ")")
+        == 0) {
         bool good = false;
+        struct sb_err e = {0};
         if (sb_verify_signature(&good, json, json_len, (const unsigned char *)sig, sig_len, pubkey, &e) != 0) {
             fprintf(stderr, "mcsb-audit: verify: %s\n", e.msg);
             rc = e.code;
@@ -241,17 +393,34 @@ static int check_signature(struct vstate *s, const char *json, size_t json_len, 
             printf("%s: signature OK\n", SB_MANIFEST_SIG);
         } else {
             printf("%s: BAD SIGNATURE\n", SB_MANIFEST_SIG);
-            problem(s, "%s: signature does not verify with %s", sig_path, pubkey);
+            problem(s, "%s/%s: signature does not verify with %s", s->dir, SB_MANIFEST_SIG, pubkey);
         }
     }
     free(sig);
-    free(sig_path);
     return rc;
+}
+
+/* Without --pubkey: say whether there is a signature at all, so "OK" is never read as "signed". */
+static void report_signature_state(struct vstate *s)
+{
+    struct stat st;
+    if (fstatat(s->dfd, SB_MANIFEST_SIG, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        printf("%s: unsigned\n", SB_MANIFEST_SIG);
+        fprintf(stderr, "mcsb-audit: verify: note: %s: the manifest is unsigned: the hashes show the files are "
+                        "intact, not who made them\n", s->dir);
+    } else if (!S_ISREG(st.st_mode)) {
+        printf("%s: NOT A REGULAR FILE\n", SB_MANIFEST_SIG);
+        problem(s, "%s/%s: not a regular file", s->dir, SB_MANIFEST_SIG);
+    } else {
+        printf("%s: not checked\n", SB_MANIFEST_SIG);
+        fprintf(stderr, "mcsb-audit: verify: note: %s/%s is present but not checked; pass --pubkey\n", s->dir,
+                SB_MANIFEST_SIG);
+    }
 }
 
 static int run_verify(const char *dir, const char *pubkey)
 {
-    struct vstate s = {.dir = dir};
+    struct vstate s = {.dir = dir, .dfd = -1};
     struct sb_err e = {0};
     char *json_path = sb_path_join(dir, SB_MANIFEST_JSON);
     char *sums_path = sb_path_join(dir, SB_MANIFEST_SHA256);
@@ -260,15 +429,14 @@ static int run_verify(const char *dir, const char *pubkey)
     cJSON *root = NULL;
     int rc;
 
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "mcsb-audit: verify: %s: %s\n", dir, errno == ENOENT ? "No such directory" : "not a directory");
+    s.dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s.dfd < 0) {
+        fprintf(stderr, "mcsb-audit: verify: %s: %s\n", dir,
+                errno == ENOENT ? "No such directory" : errno == ENOTDIR ? "not a directory" : strerror(errno));
         rc = SB_EXIT_INPUT;
         goto cleanup;
     }
-    if (sb_read_file(&json, &json_len, json_path, MANIFEST_MAX, &e) != 0) {
-        printf("%s: MISSING\n", SB_MANIFEST_JSON);
-        fprintf(stderr, "mcsb-audit: verify: %s\n", e.msg);
+    if (read_inside(&s, &json, &json_len, SB_MANIFEST_JSON, MANIFEST_MAX, "no " SB_MANIFEST_JSON) != 0) {
         rc = SB_EXIT_VERIFY;
         goto cleanup;
     }
@@ -277,33 +445,32 @@ static int run_verify(const char *dir, const char *pubkey)
         rc = SB_EXIT_INPUT;
         goto cleanup;
     }
-    bool have_sums = sb_read_file(&sums, &sums_len, sums_path, MANIFEST_MAX, &e) == 0;
-    if (!have_sums) {
-        printf("%s: MISSING\n", SB_MANIFEST_SHA256);
-        problem(&s, "%s", e.msg);
-        sb_err_clear(&e);
-    } else if (load_sums(&s, sums, sums_len, sums_path, &e) != 0) {
+    bool have_sums = read_inside(&s, &sums, &sums_len, SB_MANIFEST_SHA256, MANIFEST_MAX, "no " SB_MANIFEST_SHA256) == 0;
+    if (have_sums && load_sums(&s, sums, sums_len, sums_path, &e) != 0) {
         fprintf(stderr, "mcsb-audit: verify: %s\n", e.msg);
         rc = SB_EXIT_INPUT;
         goto cleanup;
     }
     cross_check(&s, have_sums);
     check_files(&s);
-    rc = pubkey ? check_signature(&s, json, json_len, pubkey) : 0;
-    if (!pubkey) {
-        char *sig_path = sb_path_join(dir, SB_MANIFEST_SIG);
-        if (access(sig_path, F_OK) == 0)
-            fprintf(stderr, "mcsb-audit: verify: note: %s is present but not checked; pass --pubkey\n", sig_path);
-        free(sig_path);
+    if (pubkey)
+        rc = check_signature(&s, json, json_len, pubkey);
+    else {
+        report_signature_state(&s);
+        rc = 0;
     }
     if (rc == 0 && s.problems) {
         fprintf(stderr, "mcsb-audit: verify: %s: %zu problem%s\n", dir, s.problems, s.problems == 1 ? "" : "s");
         rc = SB_EXIT_VERIFY;
     }
 cleanup:
-    for (size_t i = 0; i < s.n; i++)
+    for (size_t i = 0; i < s.n; i++) {
         free(s.files[i].name);
+        free(s.files[i].shown);
+    }
     free(s.files);
+    if (s.dfd >= 0)
+        close(s.dfd);
     cJSON_Delete(root);
     free(json);
     free(sums);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -306,7 +307,8 @@ START_TEST(test_verify_ok)
     write_ok(&fx, NULL);
     char *out = NULL;
     ck_assert_int_eq(run_verify(&out, fx.dir, NULL), 0);
-    ck_assert_str_eq(out, "manifest.json: OK\nreport.csv: OK\nreport.json: OK\nreport.md: OK\n");
+    ck_assert_str_eq(out, "manifest.json: OK\nreport.csv: OK\nreport.json: OK\nreport.md: OK\n"
+                          "manifest.json.sig: unsigned\n");
     free(out);
     fixture_done(&fx);
 }
@@ -415,6 +417,145 @@ START_TEST(test_verify_path_traversal)
     expect_verify(&fx, NULL, SB_EXIT_OK, "report.md: OK\n");
     unlink(outside);
     free(outside);
+    fixture_done(&fx);
+}
+END_TEST
+
+/* A manifest pair listing `name` (raw bytes, may hold anything) for a file whose content is `content`. */
+static void write_sums_only(const struct fixture *fx, const char *sums_tail, size_t tail_len)
+{
+    /* manifest.json lists nothing; manifest.sha256 gets manifest.json's line plus the raw tail. */
+    const char *json = "{\"manifest_version\": 1, \"outputs\": []}\n";
+    char jhex[65];
+    sb_sha256_hex(json, strlen(json), jhex);
+    char *p = in_dir(fx, SB_MANIFEST_JSON);
+    tu_write(p, json);
+    free(p);
+    p = in_dir(fx, SB_MANIFEST_SHA256);
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s  manifest.json\n", jhex);
+    fwrite(sums_tail, 1, tail_len, f);
+    fclose(f);
+    free(p);
+}
+
+START_TEST(test_verify_nul_in_sums)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_nul");
+    /* A NUL inside a line, at the start of a line, and a NUL with no newline after it: exit 3, no crash. */
+    static const char a[] = "0000000000000000000000000000000000000000000000000000000000000000  rep\0ort.md\n";
+    write_sums_only(&fx, a, sizeof a - 1);
+    expect_verify(&fx, NULL, SB_EXIT_INPUT, NULL);
+    static const char b[] = "\0\n";
+    write_sums_only(&fx, b, sizeof b - 1);
+    expect_verify(&fx, NULL, SB_EXIT_INPUT, NULL);
+    static const char c[] = "\0";
+    write_sums_only(&fx, c, sizeof c - 1);
+    expect_verify(&fx, NULL, SB_EXIT_INPUT, NULL);
+    fixture_done(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_control_names_escaped)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_ctl");
+    /* A name that would print its own forged verdict line, and a carriage return. */
+    static const char t[] = "0000000000000000000000000000000000000000000000000000000000000000  "
+                            "x: MISSING\rreport.md: OK\x1b[2K\n";
+    write_sums_only(&fx, t, sizeof t - 1);
+    char *out = NULL;
+    ck_assert_int_eq(run_verify(&out, fx.dir, NULL), SB_EXIT_VERIFY);
+    ck_assert_msg(strstr(out, "x: MISSING\\x0dreport.md: OK\\x1b[2K: UNSAFE NAME\n") != NULL, "got:\n%s", out);
+    ck_assert_ptr_null(strchr(out, '\r'));
+    ck_assert_ptr_null(strchr(out, '\x1b'));
+    free(out);
+    char *esc = manifest_name_escape("a\\b\n\xc2\x85\xe2\x80\xaeok\xff");
+    ck_assert_str_eq(esc, "a\\x5cb\\x0a\\xc2\\x85\\xe2\\x80\\xaeok\\xff");
+    free(esc);
+    esc = manifest_name_escape("r\xc3\xa9sum\xc3\xa9.md");
+    ck_assert_str_eq(esc, "r\xc3\xa9sum\xc3\xa9.md");
+    free(esc);
+    fixture_done(&fx);
+}
+END_TEST
+
+/* Make a FIFO; skip silently where the file system cannot hold one (never in our CI). */
+static void make_fifo(const struct fixture *fx, const char *name)
+{
+    char *p = in_dir(fx, name);
+    unlink(p);
+    ck_assert_int_eq(mkfifo(p, 0644), 0);
+    free(p);
+}
+
+START_TEST(test_verify_fifo_never_blocks)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_fifo");
+    write_ok(&fx, NULL);
+    /* A listed output that is a FIFO with no writer: refused at once (the test's timeout would catch a hang). */
+    make_fifo(&fx, "report.md");
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.md: NOT A REGULAR FILE\n");
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.json: OK\n");
+    /* manifest.sha256 and manifest.json themselves as FIFOs. */
+    make_fifo(&fx, SB_MANIFEST_SHA256);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "manifest.sha256: NOT A REGULAR FILE\n");
+    make_fifo(&fx, SB_MANIFEST_JSON);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "manifest.json: NOT A REGULAR FILE\n");
+    fixture_done(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_symlinks_refused)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_symlink");
+    /* A symlink to a file outside whose hash the manifest states correctly: still refused. */
+    char *outside = sb_path_join(fx.dir, "../outside-link-target.txt");
+    tu_write(outside, "secret\n");
+    write_manifest_for(&fx, "report.md", "secret\n");
+    ck_assert_int_eq(sh_in(&fx, "rm report.md && ln -s ../outside-link-target.txt report.md"), 0);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.md: NOT A REGULAR FILE\n");
+    /* Also to a regular file inside the directory. */
+    ck_assert_int_eq(sh_in(&fx, "cp ../outside-link-target.txt inside.txt && rm report.md && "
+                                "ln -s inside.txt report.md"), 0);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.md: NOT A REGULAR FILE\n");
+    /* A sub-directory reached through a symlink is outside too. */
+    ck_assert_int_eq(sh_in(&fx, "mkdir -p ../outside-dir && cp inside.txt ../outside-dir/r.md && "
+                                "ln -s ../outside-dir sub"), 0);
+    write_manifest_for(&fx, "sub/r.md", "secret\n");
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "sub/r.md: NOT A REGULAR FILE\n");
+    /* A real sub-directory is fine. */
+    ck_assert_int_eq(sh_in(&fx, "rm sub && mkdir sub && cp inside.txt sub/r.md"), 0);
+    expect_verify(&fx, NULL, SB_EXIT_OK, "sub/r.md: OK\n");
+    /* manifest.json as a symlink to a valid manifest elsewhere. */
+    ck_assert_int_eq(sh_in(&fx, "cp manifest.json ../outside-manifest.json && rm manifest.json && "
+                                "ln -s ../outside-manifest.json manifest.json"), 0);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "manifest.json: NOT A REGULAR FILE\n");
+    ck_assert_int_eq(sh_in(&fx, "rm -r ../outside-dir ../outside-manifest.json"), 0);
+    unlink(outside);
+    free(outside);
+    fixture_done(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_signature_state)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_sigstate");
+    write_ok(&fx, NULL);
+    expect_verify(&fx, NULL, SB_EXIT_OK, "manifest.json.sig: unsigned\n");
+    char *p = in_dir(&fx, SB_MANIFEST_SIG);
+    tu_write(p, "not really a signature");
+    expect_verify(&fx, NULL, SB_EXIT_OK, "manifest.json.sig: not checked\n");
+    unlink(p);
+    make_fifo(&fx, SB_MANIFEST_SIG);
+    expect_verify(&fx, NULL, SB_EXIT_VERIFY, "manifest.json.sig: NOT A REGULAR FILE\n");
+    unlink(p);
+    free(p);
     fixture_done(&fx);
 }
 END_TEST
@@ -684,6 +825,11 @@ static Suite *manifest_suite(void)
     tcase_add_test(tc, test_verify_manifests_disagree);
     tcase_add_test(tc, test_verify_path_traversal);
     tcase_add_test(tc, test_verify_malformed);
+    tcase_add_test(tc, test_verify_nul_in_sums);
+    tcase_add_test(tc, test_verify_control_names_escaped);
+    tcase_add_test(tc, test_verify_fifo_never_blocks);
+    tcase_add_test(tc, test_verify_symlinks_refused);
+    tcase_add_test(tc, test_verify_signature_state);
     tcase_add_test(tc, test_verify_usage);
     suite_add_tcase(s, tc);
     tc = tcase_create("sign");

@@ -61,7 +61,9 @@ run nodir 3 verify "$T/does-not-exist"
 
 # All good.
 run ok 0 verify out
-printf 'manifest.json: OK\nreport.csv: OK\nreport.json: OK\nreport.md: OK\n' | cmp -s - ok.out || fail "ok output: $(cat ok.out)"
+printf 'manifest.json: OK\nreport.csv: OK\nreport.json: OK\nreport.md: OK\nmanifest.json.sig: unsigned\n' |
+    cmp -s - ok.out || fail "ok output: $(cat ok.out)"
+grep -q 'unsigned' ok.err || fail "unsigned note: $(cat ok.err)"
 
 # Tampered output: same size, different bytes.
 cp -a out tampered
@@ -94,6 +96,44 @@ sed -i "s#^[0-9a-f]*  manifest.json\$#$(sha256sum trav/inner/manifest.json | cut
 run traversal 8 verify trav/inner
 grep -qx '../secret.txt: UNSAFE NAME' traversal.out || fail "traversal: $(cat traversal.out)"
 grep -q 'unsafe file name' traversal.err || fail "traversal: stderr"
+
+# Hostile directories (issue 11): nothing is followed, opened if it is not a regular file, or printed raw.
+# A symlink to a file outside whose hash the manifest states correctly.
+cp -a out symlinked
+ln -sf /etc/hostname symlinked/report.md
+make_manifest symlinked report.csv report.json report.md
+run symlink 8 verify symlinked
+grep -qx 'report.md: NOT A REGULAR FILE' symlink.out || fail "symlink: $(cat symlink.out)"
+grep -q 'symlinked/report.md: a symbolic link' symlink.err || fail "symlink stderr: $(cat symlink.err)"
+# A FIFO as an output and as manifest.json: refused at once (timeout catches a hang as exit 124).
+cp -a out fifo
+rm fifo/report.csv && mkfifo fifo/report.csv
+timeout 20 "$SB_BIN" verify fifo >fifo.out 2>fifo.err
+rc=$?
+[ "$rc" -eq 8 ] || fail "fifo output: exit $rc, want 8"
+grep -qx 'report.csv: NOT A REGULAR FILE' fifo.out || fail "fifo: $(cat fifo.out)"
+rm fifo/manifest.json && mkfifo fifo/manifest.json
+timeout 20 "$SB_BIN" verify fifo >fifo2.out 2>fifo2.err
+rc=$?
+[ "$rc" -eq 8 ] || fail "fifo manifest.json: exit $rc, want 8"
+grep -qx 'manifest.json: NOT A REGULAR FILE' fifo2.out || fail "fifo manifest: $(cat fifo2.out)"
+# A NUL byte in manifest.sha256: a one-line error naming the line, exit 3, never a crash.
+cp -a out nul
+printf '%s  report.c\0sv\n' "$(sha256sum out/report.csv | cut -c1-64)" >>nul/manifest.sha256
+run nul 3 verify nul
+grep -q 'nul/manifest.sha256:5: NUL byte' nul.err || fail "nul: $(cat nul.err)"
+# A name with a carriage return and an escape sequence cannot print a forged "OK" line.
+cp -a out ctl
+printf '%s  x\rreport.md: OK\033[K\n' "$(sha256sum out/report.md | cut -c1-64)" >>ctl/manifest.sha256
+run ctl 8 verify ctl
+grep -qxF 'x\x0dreport.md: OK\x1b[K: UNSAFE NAME' ctl.out || fail "ctl: $(cat -A ctl.out)"
+! grep -q "$(printf '\r')" ctl.out ctl.err || fail "ctl: raw CR printed"
+# A listed name with '/' that leaves through a symlinked directory.
+mkdir -p subdir-outside && cp out/report.md subdir-outside/report.md
+cp -a out viadir && ln -s ../subdir-outside viadir/sub
+make_manifest viadir report.csv report.json report.md sub/report.md
+run viadir 8 verify viadir
+grep -qx 'sub/report.md: NOT A REGULAR FILE' viadir.out || fail "viadir: $(cat viadir.out)"
 
 # Malformed manifest.json: exit 3, message names the file.
 cp -a out malformed
