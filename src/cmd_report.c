@@ -4,6 +4,7 @@
 #include "assess.h"
 #include "baseline.h"
 #include "err.h"
+#include "manifest.h"
 #include "render.h"
 #include "report_output.h"
 #include "util.h"
@@ -50,6 +51,29 @@ static void report_usage(FILE *f)
 const struct sb_option *report_option_table(void)
 {
     return report_options;
+}
+
+/*
+ * A basename whose report file would be one of the manifest's own files (manifest + .json) would be
+ * overwritten by the manifest after it was hashed. Checked against every format, not only the chosen
+ * ones, so the same --basename is valid or not whatever --format says.
+ */
+static int check_basename_collision(const char *basename)
+{
+    static const char *const manifest_files[] = {SB_MANIFEST_JSON, SB_MANIFEST_SHA256, SB_MANIFEST_SIG};
+    for (const struct sb_renderer *r = sb_renderers; r->name; r++) {
+        char *name = sb_xasprintf("%s%s", basename, r->extension);
+        for (size_t i = 0; i < sizeof manifest_files / sizeof *manifest_files; i++) {
+            if (strcmp(name, manifest_files[i]) == 0) {
+                int rc = cli_usage_error("report", "--basename: '%s' would make %s, which is the manifest's own file",
+                                         basename, name);
+                free(name);
+                return rc;
+            }
+        }
+        free(name);
+    }
+    return 0;
 }
 
 static int parse_formats(bool want[], const char *list)
@@ -136,6 +160,8 @@ int cmd_report(int argc, char **argv)
     if (rc == 0 && (sb_empty(out.basename) || strchr(out.basename, '/') || strcmp(out.basename, ".") == 0 ||
                     strcmp(out.basename, "..") == 0))
         rc = cli_usage_error("report", "--basename: a plain file name without '/'");
+    if (rc == 0)
+        rc = check_basename_collision(out.basename);
     if (rc == 0 && report_fail_on_valid(out.fail_on) != 0)
         rc = cli_usage_error("report", "--fail-on: expected never, high, medium, low, fail, not_assessed, manual or new");
     if (rc == 0 && strcmp(out.fail_on, "new") == 0 && !out.previous)

@@ -1,6 +1,7 @@
 /* diff.md / diff.json / diff.csv, and the Markdown section report.md embeds. */
 #include "diff.h"
 
+#include "csv_cell.h"
 #include "err.h"
 
 #include <stdbool.h>
@@ -15,6 +16,12 @@
 #endif
 
 #define EM_DASH "\xe2\x80\x94"
+
+/* Control characters (line breaks, ESC sequences) never reach the Markdown: a cell stays one line. */
+static bool is_control(char c)
+{
+    return (unsigned char)c < 0x20 || c == 0x7f;
+}
 
 /* Inline code in a table cell: a fence longer than any backtick run inside, '|' escaped, one line. */
 static void md_code(struct sb_buf *out, const char *s)
@@ -38,7 +45,7 @@ static void md_code(struct sb_buf *out, const char *s)
     for (const char *p = s; *p; p++) {
         if (*p == '|')
             sb_buf_puts(out, "\\|");
-        else if (*p == '\n' || *p == '\r' || *p == '\t')
+        else if (is_control(*p))
             sb_buf_putc(out, ' ');
         else
             sb_buf_putc(out, *p);
@@ -49,7 +56,11 @@ static void md_code(struct sb_buf *out, const char *s)
         sb_buf_putc(out, '`');
 }
 
-/* Plain text in a table cell: Markdown punctuation that could change the table escaped. */
+/*
+ * Plain text in a table cell: Markdown punctuation that could change the table, start a link or
+ * an image, emphasis, raw HTML or an entity is backslash-escaped (resource names, controls and
+ * features come from inputs).
+ */
 static void md_text(struct sb_buf *out, const char *s)
 {
     if (sb_empty(s)) {
@@ -57,12 +68,13 @@ static void md_text(struct sb_buf *out, const char *s)
         return;
     }
     for (const char *p = s; *p; p++) {
-        if (strchr("\\|*_`[]<>#", *p))
-            sb_buf_putc(out, '\\');
-        if (*p == '\n' || *p == '\r' || *p == '\t')
+        if (is_control(*p)) {
             sb_buf_putc(out, ' ');
-        else
-            sb_buf_putc(out, *p);
+            continue;
+        }
+        if (strchr("\\|*_`[]<>#!&~", *p))
+            sb_buf_putc(out, '\\');
+        sb_buf_putc(out, *p);
     }
 }
 
@@ -195,24 +207,6 @@ void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *
     cJSON_free(text);
 }
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes. Values are
- * written exactly as recorded (evidence must not be altered), so no spreadsheet-formula escaping. */
-static void csv_field(struct sb_buf *out, const char *s, bool last)
-{
-    if (s && strpbrk(s, ",\"\r\n")) {
-        sb_buf_putc(out, '"');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                sb_buf_putc(out, '"');
-            sb_buf_putc(out, *p);
-        }
-        sb_buf_putc(out, '"');
-    } else if (s) {
-        sb_buf_puts(out, s);
-    }
-    sb_buf_puts(out, last ? "\r\n" : ",");
-}
-
 void diff_render_csv(const struct sb_changes *c, struct sb_buf *out)
 {
     sb_buf_puts(out, "kind,finding_id,control,feature,resource_id,path,old_value,new_value\r\n");
@@ -222,6 +216,6 @@ void diff_render_csv(const struct sb_changes *c, struct sb_buf *out)
                                 x->resource_id, x->path, x->old_value, x->new_value};
         size_t nf = sizeof fields / sizeof fields[0];
         for (size_t k = 0; k < nf; k++)
-            csv_field(out, fields[k], k + 1 == nf);
+            sb_csv_cell(out, fields[k], k + 1 == nf);
     }
 }

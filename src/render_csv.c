@@ -1,34 +1,13 @@
 /* report.csv: RFC 4180, one row per result, CRLF line ends. */
 #include "render.h"
 
+#include "csv_cell.h"
 #include "err.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Spreadsheets execute cells starting with = + - @ (CSV injection); resource names are user-controlled, so
- * such cells get a leading apostrophe, the convention spreadsheet users know. */
-static void field(struct sb_buf *b, const char *s, bool last)
-{
-    if (!s)
-        s = "";
-    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
-    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        sb_buf_putc(b, '"');
-    if (formula)
-        sb_buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            sb_buf_putc(b, '"');
-        sb_buf_putc(b, *p);
-    }
-    if (quote)
-        sb_buf_putc(b, '"');
-    sb_buf_puts(b, last ? "\r\n" : ",");
-}
 
 int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
@@ -40,7 +19,7 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
     const size_t ncols = sizeof header / sizeof *header;
     struct sb_buf b = {0};
     for (size_t i = 0; i < ncols; i++)
-        field(&b, header[i], i + 1 == ncols);
+        sb_csv_cell(&b, header[i], i + 1 == ncols);
     for (size_t i = 0; i < r->nresults; i++) {
         const struct sb_result *res = &r->results[i];
         struct sb_buf ev = {0};
@@ -56,7 +35,7 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
                                res->remediation, x ? sb_exception_kind_id(x->kind) : NULL, x ? x->entry_id : NULL,
                                x ? x->expires : NULL, x ? (res->exception ? "applied" : "expired") : NULL};
         for (size_t c = 0; c < ncols; c++)
-            field(&b, cells[c], c + 1 == ncols);
+            sb_csv_cell(&b, cells[c], c + 1 == ncols);
         sb_buf_free(&ev);
     }
     int rc = sb_write_file(out_path, b.data, b.len, e);

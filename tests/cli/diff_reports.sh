@@ -62,11 +62,34 @@ done
 run basename 0 diff old.json new.json --out-dir "$T/named" --format json --basename q3-changes
 [ "$(ls -A "$T/named")" = "q3-changes.json" ] || fail "--basename/--format: $(ls -A "$T/named")"
 
+# Hostile values (issue 11): formula cells neutralised in diff.csv as in report.csv; Markdown and HTML in
+# names escaped in diff.md; control characters never reach either.
+"$PY" - new.json "$T/hostile.json" <<'PYEOF' || fail "cannot write hostile.json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]:
+    r["feature"] = '<img src=x onerror=alert(1)> [click](http://evil.invalid) \x1b[2J'
+    for ev in r.get("evidence") or []:
+        ev["value"] = '=HYPERLINK("http://evil.invalid","x")'
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+run hostile_csv 0 diff old.json "$T/hostile.json" --format csv
+grep -qF "\"'=HYPERLINK(\"\"http://evil.invalid\"\",\"\"x\"\")\"" "$T/hostile_csv.out" || fail "diff.csv formula: $(cat "$T/hostile_csv.out")"
+! grep -q ',=' "$T/hostile_csv.out" || fail "diff.csv has a live formula cell"
+run hostile_md 0 diff old.json "$T/hostile.json"
+grep -qF '\<img src=x onerror=alert(1)\> \[click\](http://evil.invalid)' "$T/hostile_md.out" ||
+    fail "diff.md escaping: $(grep -m1 img "$T/hostile_md.out")"
+! grep -qE '(^|[^\\])<img' "$T/hostile_md.out" || fail "diff.md has raw HTML"
+! grep -q "$(printf '\033')" "$T/hostile_md.out" || fail "ESC reached diff.md"
+
 # Bad input: exit 3 with the file and JSON path named.
 run badstatus 3 diff old.json bad-status.json
 grep -q 'bad-status.json: results\[2\].status: expected one of' "$T/badstatus.err" || fail "$(cat "$T/badstatus.err")"
 run truncated 3 diff truncated.json new.json
 grep -q 'truncated.json:1:' "$T/truncated.err" || fail "$(cat "$T/truncated.err")"
+printf '{"generated": "a", "results": [], "results": []}' >"$T/dup.json"
+run dupkey 3 diff old.json "$T/dup.json"
+grep -q 'dup.json:1:35: duplicate key' "$T/dupkey.err" || fail "$(cat "$T/dupkey.err")"
 run absent 3 diff old.json "$T/nope.json"
 grep -q 'nope.json' "$T/absent.err" || fail "$(cat "$T/absent.err")"
 [ ! -s "$T/badstatus.out" ] || fail "bad input wrote to stdout"

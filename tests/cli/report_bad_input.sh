@@ -21,6 +21,9 @@ bad utf8.json '{"id":"/subscriptions/s/\xc3\x28"}' "invalid UTF-8"
 bad trailing.json '{"id":"/subscriptions/s/x"} {}' "unexpected data after the JSON value"
 bad unknown-shape.json '{"hello":"world"}' "not a recognised input"
 bad array-of-numbers.json '[1,2]' "expected a resource object"
+# An input must not be ambiguous: duplicate keys and \u0000 are refused with FILE:LINE:COL (issue 11).
+bad dupkey.json '{"value": [{"id": "/subscriptions/s/x", "id": "/subscriptions/s/y"}]}' "dupkey.json:1:41: duplicate key in a JSON object"
+bad nulesc.json '{"id":"/subscriptions/s/a\\u0000b"}' "nulesc.json:1:26: \\u0000 (NUL) in a JSON string"
 python3 -c 'print("[" * 1000 + "]" * 1000)' > "$TMP/deep-src"
 bad deep.json "$(cat "$TMP/deep-src")" "nested deeper than"
 expect_exit 3 "missing input file" "$SB_BIN" report --input "$TMP/nope.json" --out-dir "$TMP/o2"
@@ -46,6 +49,37 @@ echo '{"exceptions":[{"finding_id":"x","kind":"waiver","justification":"j","appr
 expect_exit 3 "bad exceptions kind" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --exceptions "$TMP/ex.json" --out-dir "$TMP/ob"
 stderr_has "ex.json: exceptions[0].kind"
 dir_empty "$TMP/ob"
+
+# duplicate keys in the exceptions file, the baseline and the previous report
+printf '{"exceptions": [],\n "exceptions": []}\n' > "$TMP/exdup.json"
+expect_exit 3 "duplicate key in exceptions" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --exceptions "$TMP/exdup.json" --out-dir "$TMP/ob"
+stderr_has "exdup.json:2:2: duplicate key in a JSON object"
+dir_empty "$TMP/ob"
+/usr/bin/python3 - "$SB_SRC/templates/baselines/expressroute.json" "$TMP/bdup.json" <<'PYEOF'
+import sys
+text = open(sys.argv[1]).read()
+i = text.index('"service":')
+open(sys.argv[2], "w").write(text[:i] + '"service": "x", ' + text[i:])
+PYEOF
+expect_exit 3 "duplicate key in baseline" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --baseline "$TMP/bdup.json" --out-dir "$TMP/ob"
+stderr_has "bdup.json:"
+stderr_has ": duplicate key in a JSON object"
+dir_empty "$TMP/ob"
+printf '{"generated": "2026-06-30T00:00:00Z", "results": [], "generated": "x"}' > "$TMP/prevdup.json"
+expect_exit 3 "duplicate key in previous report" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --previous "$TMP/prevdup.json" --out-dir "$TMP/ob"
+stderr_has "prevdup.json:1:54: duplicate key in a JSON object"
+dir_empty "$TMP/ob"
+
+# --basename that would make one of the manifest's own files: usage error, nothing written
+for b in manifest; do
+  expect_exit 2 "--basename $b" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --basename "$b" --out-dir "$TMP/ob"
+  stderr_has "would make manifest.json"
+  expect_exit 2 "--basename $b, csv only" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --format csv --basename "$b" --out-dir "$TMP/ob"
+  dir_empty "$TMP/ob"
+done
+expect_exit 0 "--basename manifests is fine" "$SB_BIN" report --quiet --input "$ESTATE/snapshot-contoso.json" --format json --basename manifests --out-dir "$TMP/okb"
+check "manifests.json written" test -s "$TMP/okb/manifests.json"
+check "manifest.json written" test -s "$TMP/okb/manifest.json"
 
 # output errors: exit 4, nothing left behind
 mkdir -p "$TMP/ro" && chmod 555 "$TMP/ro"
