@@ -99,9 +99,34 @@ static int cmp_key_at(const void *a, const void *b)
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/* Returns the offset just past the value at buf[i]; *dup is set to the first duplicate key found. */
-static size_t walk_value(const char *buf, size_t len, size_t i, const cJSON *node, size_t *dup)
+struct walk {
+    const char *buf;
+    size_t len;
+    struct sb_buf path;     /* JSON path of the value being walked: controls[0].features[1] */
+    size_t dup;             /* offset of the first duplicate key, SIZE_MAX while none */
+    struct sb_buf dup_path; /* its JSON path */
+};
+
+/* Append one key to a JSON path; control characters in a hostile key are shown as \xNN. */
+static void path_add_key(struct sb_buf *b, const char *key)
 {
+    if (b->len)
+        sb_buf_putc(b, '.');
+    if (!*key)
+        sb_buf_puts(b, "\"\"");
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            sb_buf_printf(b, "\\x%02x", *p);
+        else
+            sb_buf_putc(b, (char)*p);
+    }
+}
+
+/* Returns the offset just past the value at buf[i]; records the first duplicate key in w. */
+static size_t walk_value(struct walk *w, size_t i, const cJSON *node)
+{
+    const char *buf = w->buf;
+    size_t len = w->len;
     i = skip_ws(buf, len, i);
     if (i >= len)
         return len;
@@ -111,7 +136,7 @@ static size_t walk_value(const char *buf, size_t len, size_t i, const cJSON *nod
         for (const cJSON *c = node->child; c; c = c->next)
             n++;
         struct key_at *keys = obj && n > 1 ? sb_xcalloc(n, sizeof *keys) : NULL;
-        size_t k = 0;
+        size_t k = 0, here = w->path.len;
         i++; /* '{' or '[' */
         for (const cJSON *c = node->child; c; c = c->next, k++) {
             i = skip_ws(buf, len, i);
@@ -122,15 +147,26 @@ static size_t walk_value(const char *buf, size_t len, size_t i, const cJSON *nod
                     keys[k] = (struct key_at){c->string ? c->string : "", i};
                 i = skip_ws(buf, len, skip_string(buf, len, i));
                 i++; /* ':' */
+                path_add_key(&w->path, c->string ? c->string : "");
+            } else {
+                sb_buf_printf(&w->path, "[%zu]", k);
             }
-            i = walk_value(buf, len, i, c, dup);
+            i = walk_value(w, i, c);
+            w->path.len = here;
+            if (w->path.data)
+                w->path.data[here] = '\0';
         }
         i = skip_ws(buf, len, i);
         if (keys) {
             sb_sort(keys, n, sizeof *keys, cmp_key_at);
-            for (size_t j = 1; j < n; j++)
-                if (strcmp(keys[j - 1].name, keys[j].name) == 0 && keys[j].offset < *dup)
-                    *dup = keys[j].offset;
+            for (size_t j = 1; j < n; j++) {
+                if (strcmp(keys[j - 1].name, keys[j].name) != 0 || keys[j].offset >= w->dup)
+                    continue;
+                w->dup = keys[j].offset;
+                w->dup_path.len = 0;
+                sb_buf_add(&w->dup_path, w->path.data ? w->path.data : "", here);
+                path_add_key(&w->dup_path, keys[j].name);
+            }
             free(keys);
         }
         return i + 1; /* '}' or ']' */
@@ -189,14 +225,17 @@ int sb_json_parse(cJSON **out, const char *buf, size_t len, const char *name, st
         sb_json_position(buf, off, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: unexpected data after the JSON value", name, line, col);
     }
-    size_t dup = SIZE_MAX;
+    struct walk w = {.buf = buf, .len = len, .dup = SIZE_MAX};
     /* cJSON skips a UTF-8 byte order mark; so must the walk. */
-    walk_value(buf, len, len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, root, &dup);
-    if (dup != SIZE_MAX) {
+    walk_value(&w, len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, root);
+    sb_buf_free(&w.path);
+    if (w.dup != SIZE_MAX) {
         cJSON_Delete(root);
-        sb_json_position(buf, dup, &line, &col);
-        /* The key itself is not quoted: it could be anything, up to a secret's name and value. */
-        return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: duplicate key in a JSON object", name, line, col);
+        sb_json_position(buf, w.dup, &line, &col);
+        /* The path names keys only, never a value (values can be secrets). */
+        sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: duplicate key", name, line, col, w.dup_path.data);
+        sb_buf_free(&w.dup_path);
+        return -1;
     }
     *out = root;
     return 0;

@@ -379,10 +379,11 @@ END_TEST
 
 START_TEST(test_err_duplicate_key)
 {
+    /* Refused by the JSON parser (every input), which names the line and column as well. */
     expect_mutation_error("\"notes\": null,", "\"notes\": null, \"notes\": \"second\",",
-                          "controls[0].features[0].notes: duplicate key");
+                          ":26:26: controls[0].features[0].notes: duplicate key");
     expect_mutation_error("\"id\": \"example\",", "\"id\": \"example\", \"id\": \"other\",",
-                          "id: duplicate key");
+                          ":3:20: id: duplicate key");
 }
 END_TEST
 

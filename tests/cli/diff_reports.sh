@@ -89,7 +89,7 @@ run truncated 3 diff truncated.json new.json
 grep -q 'truncated.json:1:' "$T/truncated.err" || fail "$(cat "$T/truncated.err")"
 printf '{"generated": "a", "results": [], "results": []}' >"$T/dup.json"
 run dupkey 3 diff old.json "$T/dup.json"
-grep -q 'dup.json:1:35: duplicate key' "$T/dupkey.err" || fail "$(cat "$T/dupkey.err")"
+grep -q 'dup.json:1:35: results: duplicate key' "$T/dupkey.err" || fail "$(cat "$T/dupkey.err")"
 run absent 3 diff old.json "$T/nope.json"
 grep -q 'nope.json' "$T/absent.err" || fail "$(cat "$T/absent.err")"
 [ ! -s "$T/badstatus.out" ] || fail "bad input wrote to stdout"

@@ -22,7 +22,7 @@ bad trailing.json '{"id":"/subscriptions/s/x"} {}' "unexpected data after the JS
 bad unknown-shape.json '{"hello":"world"}' "not a recognised input"
 bad array-of-numbers.json '[1,2]' "expected a resource object"
 # An input must not be ambiguous: duplicate keys and \u0000 are refused with FILE:LINE:COL (issue 11).
-bad dupkey.json '{"value": [{"id": "/subscriptions/s/x", "id": "/subscriptions/s/y"}]}' "dupkey.json:1:41: duplicate key in a JSON object"
+bad dupkey.json '{"value": [{"id": "/subscriptions/s/x", "id": "/subscriptions/s/y"}]}' "dupkey.json:1:41: value[0].id: duplicate key"
 bad nulesc.json '{"id":"/subscriptions/s/a\\u0000b"}' "nulesc.json:1:26: \\u0000 (NUL) in a JSON string"
 python3 -c 'print("[" * 1000 + "]" * 1000)' > "$TMP/deep-src"
 bad deep.json "$(cat "$TMP/deep-src")" "nested deeper than"
@@ -53,7 +53,7 @@ dir_empty "$TMP/ob"
 # duplicate keys in the exceptions file, the baseline and the previous report
 printf '{"exceptions": [],\n "exceptions": []}\n' > "$TMP/exdup.json"
 expect_exit 3 "duplicate key in exceptions" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --exceptions "$TMP/exdup.json" --out-dir "$TMP/ob"
-stderr_has "exdup.json:2:2: duplicate key in a JSON object"
+stderr_has "exdup.json:2:2: exceptions: duplicate key"
 dir_empty "$TMP/ob"
 /usr/bin/python3 - "$SB_SRC/templates/baselines/expressroute.json" "$TMP/bdup.json" <<'PYEOF'
 import sys
@@ -63,11 +63,11 @@ open(sys.argv[2], "w").write(text[:i] + '"service": "x", ' + text[i:])
 PYEOF
 expect_exit 3 "duplicate key in baseline" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --baseline "$TMP/bdup.json" --out-dir "$TMP/ob"
 stderr_has "bdup.json:"
-stderr_has ": duplicate key in a JSON object"
+stderr_has ": service: duplicate key"
 dir_empty "$TMP/ob"
 printf '{"generated": "2026-06-30T00:00:00Z", "results": [], "generated": "x"}' > "$TMP/prevdup.json"
 expect_exit 3 "duplicate key in previous report" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --previous "$TMP/prevdup.json" --out-dir "$TMP/ob"
-stderr_has "prevdup.json:1:54: duplicate key in a JSON object"
+stderr_has "prevdup.json:1:54: generated: duplicate key"
 dir_empty "$TMP/ob"
 
 # --basename that would make one of the manifest's own files: usage error, nothing written
