@@ -17,6 +17,7 @@ struct sb_assess_opts {
     size_t ninputs;
     const char *baseline_name;   /**< how the baseline is named in reports (NULL: its path) */
     const char *exceptions_path; /**< or NULL */
+    int max_exception_days;      /**< governance warning beyond this many days; 0 = SB_MAX_EXCEPTION_DAYS */
     const char *organisation;    /**< or NULL */
     const char *classification;  /**< or NULL */
 };

@@ -16,13 +16,14 @@
 
 enum {
     OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
-    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR
+    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS
 };
 
 static const struct sb_option report_options[] = {
     {"input", required_argument, 'i', "FILE", "resource state: ARM list/array/resource, Resource Graph response or snapshot (repeatable)"},
     {"baseline", required_argument, OPT_BASELINE, "FILE", "baseline file (default: templates/baselines/expressroute.json)"},
     {"exceptions", required_argument, OPT_EXCEPTIONS, "FILE", "exceptions and attestations (docs/exceptions-format.md)"},
+    {"max-exception-days", required_argument, OPT_MAX_EXC_DAYS, "N", "warn about exceptions expiring more than N days ahead (default 365)"},
     {"format", required_argument, 'f', "LIST", "comma list of json,csv,md,pdf,xlsx (default: all)"},
     {"out-dir", required_argument, 'o', "DIR", "directory for the reports (default: .; created if missing)"},
     {"basename", required_argument, OPT_BASENAME, "NAME", "report file name without extension (default: report)"},
@@ -123,6 +124,15 @@ int cmd_report(int argc, char **argv)
             break;
         case OPT_BASELINE: baseline_path = optarg; break;
         case OPT_EXCEPTIONS: ao.exceptions_path = optarg; break;
+        case OPT_MAX_EXC_DAYS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 36500)
+                rc = cli_usage_error("report", "--max-exception-days: expected a number of days from 1 to 36500");
+            else
+                ao.max_exception_days = (int)v;
+            break;
+        }
         case 'f':
             rc = parse_formats(formats, optarg);
             any_format = true;
@@ -197,11 +207,19 @@ int cmd_report(int argc, char **argv)
     struct sb_report *r = NULL;
     ao.inputs = inputs;
     ao.ninputs = ninputs;
-    if (baseline_load(&b, baseline_path, &e) != 0 || assess_run(&r, b, &ao, &e) != 0 ||
-        report_write_outputs(r, &out, &e) != 0)
+    if (baseline_load(&b, baseline_path, &e) != 0 || assess_run(&r, b, &ao, &e) != 0) {
         rc = cli_report_error(&e);
-    else
-        rc = report_exit_status(r, &out);
+    } else {
+        if (!quiet)
+            report_print_exception_warnings(stderr, r, ao.exceptions_path);
+        if (report_write_outputs(r, &out, &e) != 0) {
+            rc = cli_report_error(&e);
+        } else {
+            rc = report_exit_status(r, &out);
+            if (!quiet)
+                report_print_summary(stderr, r, &out);
+        }
+    }
     report_free(r);
     baseline_free(b);
     free(default_baseline);

@@ -11,6 +11,67 @@
 #define EM_DASH "\xe2\x80\x94"
 #define ARROW "\xe2\x86\x92"
 
+/* Finding ids an entry matched: enough to trace it here, all of them in report.json and the workbook. */
+#define PDF_MATCHED_IDS 12
+
+static char *matched_ids_text(const struct sb_exception *x)
+{
+    size_t known = x->matched_ids ? x->matched : 0;
+    if (!known)
+        return NULL;
+    struct sb_buf b = {0};
+    sb_buf_puts(&b, "Matched findings: ");
+    size_t shown = known < PDF_MATCHED_IDS ? known : PDF_MATCHED_IDS;
+    for (size_t k = 0; k < shown; k++)
+        sb_buf_printf(&b, "%s%s", k ? ", " : "", x->matched_ids[k]);
+    if (known > shown)
+        sb_buf_printf(&b, " \xe2\x80\xa6 and %zu more (report.json, Exceptions sheet)", known - shown);
+    return sb_buf_take(&b);
+}
+
+static char *approval_text(const struct sb_exception *x)
+{
+    struct sb_buf b = {0};
+    sb_buf_printf(&b, "Approved by: %s", x->approved_by ? x->approved_by : "(none)");
+    if (x->approved_on)
+        sb_buf_printf(&b, "\nApproved on: %s", x->approved_on);
+    if (x->owner)
+        sb_buf_printf(&b, "\nOwner: %s", x->owner);
+    if (x->ticket)
+        sb_buf_printf(&b, "\nTicket: %s", x->ticket);
+    return sb_buf_take(&b);
+}
+
+static void governance_warnings(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    size_t n = 0;
+    for (size_t i = 0; i < r->nexceptions; i++)
+        n += r->exceptions[i].nwarnings;
+    pdf_lay_space(&d->lay, 6);
+    pdf_doc_h3(d, "Governance warnings");
+    if (!n) {
+        pdf_doc_para(d, "None: every active entry names an approver, a specific scope, and expires within the "
+                        "review period.");
+        return;
+    }
+    pdf_doc_para(d, "Entries an auditor will query: a blanket scope (a whole control, or every resource), an expiry "
+                    "beyond the review period (--max-exception-days), or no approver.");
+    static const double cols[2] = {0.22, 0.78};
+    struct pdf_cell hdr[2] = {pdf_doc_hcell("Entry"), pdf_doc_hcell("Warning")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 2, cols, hdr);
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const struct sb_exception *x = &r->exceptions[i];
+        for (size_t k = 0; k < x->nwarnings; k++) {
+            char *who = sb_xasprintf("#%d %s", x->number, x->entry_id);
+            struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_MONO, who), pdf_doc_cell(PDF_FONT_SANS, x->warnings[k])};
+            pdf_table_row(&d->lay, &t, row, 2);
+            free(who);
+        }
+    }
+}
+
 void pdf_doc_exceptions(struct pdf_doc *d)
 {
     const struct sb_report *r = d->r;
@@ -19,11 +80,13 @@ void pdf_doc_exceptions(struct pdf_doc *d)
         pdf_doc_para(d, "No exception or attestation was recorded for this assessment.");
         return;
     }
-    pdf_doc_para(d, "Entries of the exceptions file. An exception never changes a verdict: it is shown beside "
-                    "the result it matches. An expired entry is not applied.");
-    static const double cols[6] = {0.13, 0.20, 0.29, 0.15, 0.13, 0.10};
-    struct pdf_cell hdr[6] = {pdf_doc_hcell("Entry"), pdf_doc_hcell("Applies to"), pdf_doc_hcell("Justification"),
-                              pdf_doc_hcell("Approver / ticket"), pdf_doc_hcell("Expires"), pdf_doc_hcell("Matched")};
+    pdf_doc_para(d, "Entries of the exceptions file, numbered as in the file. An exception never changes a verdict: "
+                    "it is shown beside the result it matches. An expired entry is not applied; an unmatched entry "
+                    "matched no result of this assessment.");
+    static const double cols[6] = {0.12, 0.20, 0.23, 0.19, 0.15, 0.11};
+    struct pdf_cell hdr[6] = {pdf_doc_hcell("Entry"), pdf_doc_hcell("Applies to"),
+                              pdf_doc_hcell("Justification / evidence"), pdf_doc_hcell("Approval"),
+                              pdf_doc_hcell("Expires"), pdf_doc_hcell("Matched")};
     struct pdf_table t = {.zebra = true};
     pdf_table_begin(&d->lay, &t, 6, cols, hdr);
     for (size_t i = 0; i < r->nexceptions; i++) {
@@ -32,23 +95,41 @@ void pdf_doc_exceptions(struct pdf_doc *d)
                                     : sb_xasprintf("%s \xc2\xb7 %s\nresources: %s", x->control ? x->control : "any control",
                                                    x->feature ? x->feature : "any feature",
                                                    x->resource_pattern ? x->resource_pattern : "any");
-        char *who = sb_xasprintf("%s%s%s", x->approver ? x->approver : "", x->approver && x->ticket ? "\n" : "",
-                                 x->ticket ? x->ticket : "");
-        char matched[24];
-        snprintf(matched, sizeof matched, "%zu", x->matched);
+        char *who = approval_text(x);
+        char matched[32], number[24];
+        snprintf(matched, sizeof matched, x->matched ? "%zu" : "0\nunmatched", x->matched);
+        snprintf(number, sizeof number, "entry #%d", x->number);
         struct pdf_cell row[6] = {pdf_doc_cell(PDF_FONT_MONO, x->entry_id), pdf_doc_cell(PDF_FONT_MONO, match),
                                   pdf_doc_cell(PDF_FONT_SANS, x->justification), pdf_doc_cell(PDF_FONT_SANS, who),
                                   pdf_doc_cell(PDF_FONT_SANS, x->expires), pdf_doc_cell(PDF_FONT_SANS, matched)};
+        pdf_cell_add(&row[0], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, number);
         pdf_cell_add(&row[0], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, sb_exception_kind_label(x->kind));
+        char *ev = x->evidence ? sb_xasprintf("Evidence: %s", x->evidence) : NULL;
+        pdf_cell_add(&row[2], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, ev);
         if (x->expired) {
             row[4].fill = sb_status_fill_rgb(SB_STATUS_FAIL);
             pdf_cell_add(&row[4], PDF_FONT_BOLD, PDF_SZ_SMALL, sb_status_text_rgb(SB_STATUS_FAIL),
                          "EXPIRED " EM_DASH " not applied");
         }
+        if (!x->matched)
+            row[5].fill = sb_status_fill_rgb(SB_STATUS_NOT_ASSESSED);
         pdf_table_row(&d->lay, &t, row, 6);
+        /* The finding ids are long: a full-width line under the entry, not a narrow column. */
+        char *ids = matched_ids_text(x);
+        if (ids) {
+            t.nrows--; /* same zebra tint as the entry it belongs to */
+            struct pdf_cell idrow = pdf_doc_cell(PDF_FONT_MONO, ids);
+            idrow.runs[0].size = PDF_SZ_SMALL;
+            idrow.runs[0].rgb = PDF_RGB_MUTED;
+            idrow.span = 6;
+            pdf_table_row(&d->lay, &t, &idrow, 1);
+        }
+        free(ids);
         free(match);
         free(who);
+        free(ev);
     }
+    governance_warnings(d);
 }
 
 static void gaps_table(struct pdf_doc *d)

@@ -18,13 +18,22 @@ static void add_str(cJSON *o, const char *k, const char *v)
         cJSON_AddNullToObject(o, k);
 }
 
+static void add_approval(cJSON *o, const struct sb_exception *x)
+{
+    add_str(o, "approved_by", x->approved_by);
+    add_str(o, "approved_on", x->approved_on);
+    add_str(o, "owner", x->owner);
+    add_str(o, "evidence", x->evidence);
+}
+
 static cJSON *exception_json(const struct sb_exception *x, const char *state)
 {
     cJSON *o = cJSON_CreateObject();
     add_str(o, "entry_id", x->entry_id);
     add_str(o, "kind", sb_exception_kind_id(x->kind));
     add_str(o, "justification", x->justification);
-    add_str(o, "approver", x->approver);
+    add_str(o, "approver", x->approved_by); /* the name before the approval trail; kept for readers */
+    add_approval(o, x);
     add_str(o, "ticket", x->ticket);
     add_str(o, "expires", x->expires);
     add_str(o, "state", state);
@@ -152,11 +161,20 @@ cJSON *report_to_json(const struct sb_report *r)
         add_str(o, "feature", x->feature);
         add_str(o, "resource_pattern", x->resource_pattern);
         add_str(o, "justification", x->justification);
-        add_str(o, "approver", x->approver);
+        add_str(o, "approver", x->approved_by);
+        add_approval(o, x);
         add_str(o, "ticket", x->ticket);
         add_str(o, "expires", x->expires);
         cJSON_AddBoolToObject(o, "expired", x->expired);
         cJSON_AddNumberToObject(o, "matched", (double)x->matched);
+        cJSON_AddNumberToObject(o, "number", x->number);
+        cJSON_AddBoolToObject(o, "unmatched", x->matched == 0);
+        cJSON *ids = cJSON_AddArrayToObject(o, "matched_findings");
+        for (size_t k = 0; x->matched_ids && k < x->matched; k++)
+            cJSON_AddItemToArray(ids, cJSON_CreateString(x->matched_ids[k]));
+        cJSON *warn = cJSON_AddArrayToObject(o, "warnings");
+        for (size_t k = 0; k < x->nwarnings; k++)
+            cJSON_AddItemToArray(warn, cJSON_CreateString(x->warnings[k]));
         cJSON_AddItemToArray(exc, o);
     }
     cJSON *gaps = cJSON_AddArrayToObject(root, "gaps");

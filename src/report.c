@@ -214,9 +214,16 @@ void sb_exception_clear(struct sb_exception *x)
     free(x->feature);
     free(x->resource_pattern);
     free(x->justification);
-    free(x->approver);
+    free(x->approved_by);
+    free(x->approved_on);
+    free(x->owner);
+    free(x->evidence);
     free(x->ticket);
     free(x->expires);
+    free(x->matched_ids);
+    for (size_t i = 0; i < x->nwarnings; i++)
+        free(x->warnings[i]);
+    free(x->warnings);
 }
 
 void report_free(struct sb_report *r)

@@ -57,18 +57,28 @@ const char *sb_exception_kind_label(enum sb_exception_kind k); /**< "Accepted ri
 
 /** One entry of the --exceptions file, with what became of it. */
 struct sb_exception {
-    char *entry_id;          /**< "id" from the file, else "#<1-based index>" */
+    /* The first twelve fields keep their historic order (positional initialisers in tests). */
+    char *entry_id;          /**< "id" from the file, else "#<number>" */
     enum sb_exception_kind kind;
     char *finding_id;        /**< match by finding id, or NULL */
     char *control;           /**< match by control + feature + resource pattern, or NULL */
     char *feature;
     char *resource_pattern;  /**< glob ('*', '?'), case-insensitive; NULL = any */
     char *justification;
-    char *approver;
+    char *approved_by;       /**< "approved_by" (or the older "approver"), or NULL: a governance warning */
     char *ticket;
     char *expires;           /**< "YYYY-MM-DD" (valid through that day, UTC) */
     bool expired;            /**< expired at the report's generation time: not applied */
     size_t matched;          /**< results it matched (applied, or would have if not expired) */
+    const char **matched_ids; /**< the finding ids of those results, in result order, or NULL when not
+                                   recorded (strings borrowed from the results; the array is owned) */
+    int number;              /**< 1-based position in the file: how errors and warnings name the entry */
+    char *approved_on;       /**< "YYYY-MM-DD", or NULL */
+    char *owner;             /**< who owns the risk / the remediation, or NULL */
+    char *evidence;          /**< reference or URL to the compensating-control evidence, or NULL */
+    char **warnings;         /**< governance warnings, one sentence each (blanket scope, long expiry,
+                                  no approver); owned */
+    size_t nwarnings;
 };
 
 struct sb_result {

@@ -164,3 +164,30 @@ int report_exit_status(const struct sb_report *r, const struct report_output_opt
             return SB_EXIT_FINDINGS;
     return SB_EXIT_OK;
 }
+
+void report_print_exception_warnings(FILE *f, const struct sb_report *r, const char *exceptions_path)
+{
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const struct sb_exception *x = &r->exceptions[i];
+        for (size_t k = 0; k < x->nwarnings; k++)
+            fprintf(f, "mcsb-audit: warning: %s: entry #%d (%s): %s\n", exceptions_path ? exceptions_path : "exceptions",
+                    x->number, x->entry_id, x->warnings[k]);
+        if (!x->matched)
+            fprintf(f, "mcsb-audit: warning: %s: entry #%d (%s): matched no result (listed as unmatched)\n",
+                    exceptions_path ? exceptions_path : "exceptions", x->number, x->entry_id);
+    }
+}
+
+void report_print_summary(FILE *f, const struct sb_report *r, const struct report_output_opts *o)
+{
+    size_t na = r->counts[SB_STATUS_NOT_ASSESSED];
+    fprintf(f, "mcsb-audit: %zu results: %zu fail, %zu not assessed, %zu manual, %zu pass, %zu N/A; %zu excepted; ",
+            r->nresults, r->counts[SB_STATUS_FAIL], na, r->counts[SB_STATUS_MANUAL], r->counts[SB_STATUS_PASS],
+            r->counts[SB_STATUS_NOT_APPLICABLE], r->excepted);
+    if (!r->ngaps && !na)
+        fputs("complete", f);
+    else
+        fprintf(f, "incomplete (%zu collection gap%s, %zu result%s not assessed)", r->ngaps, r->ngaps == 1 ? "" : "s",
+                na, na == 1 ? "" : "s");
+    fprintf(f, "; reports in %s/\n", o->out_dir);
+}

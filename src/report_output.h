@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "render.h"
 
@@ -40,5 +41,11 @@ int report_fail_on_valid(const char *level);
 
 /** SB_EXIT_FINDINGS when a result without an active exception reaches --fail-on, else SB_EXIT_OK. */
 int report_exit_status(const struct sb_report *r, const struct report_output_opts *o);
+
+/** "mcsb-audit: warning: FILE: entry #N (ID): ..." for each governance warning and unmatched entry. */
+void report_print_exception_warnings(FILE *f, const struct sb_report *r, const char *exceptions_path);
+
+/** One closing line: the counts, whether the assessment is complete, and where the files are. */
+void report_print_summary(FILE *f, const struct sb_report *r, const struct report_output_opts *o);
 
 #endif

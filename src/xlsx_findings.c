@@ -8,13 +8,16 @@
 #include <string.h>
 
 enum {
-    F_STATUS, F_CONTROL, F_DOMAIN, F_FEATURE, F_SUBSCRIPTION, F_GROUP, F_NAME, F_TYPE, F_ID,
-    F_SEVERITY, F_FINDING, F_SUMMARY, F_EVIDENCE, F_REMEDIATION, F_EXC_KIND, F_EXC_WHY,
-    F_EXC_EXPIRES, F_CONCLUSION, F_COMMENT
+    F_FINDING, F_STATUS, F_CONTROL, F_DOMAIN, F_FEATURE, F_SUBSCRIPTION, F_GROUP, F_NAME, F_TYPE, F_ID,
+    F_SEVERITY, F_SUMMARY, F_EVIDENCE, F_REMEDIATION, F_EXC_KIND, F_EXC_WHY,
+    F_EXC_EXPIRES, F_CONCLUSION, F_COMMENT, F_OWNER, F_DUE, F_RESPONSE
 };
 
-/* Filter columns first, long text last (REPORT-DESIGN.md), auditor columns at the far right. */
+/* The finding id first (frozen: every row stays identifiable while scrolling right), then filter
+ * columns, long text last (REPORT-DESIGN.md), and at the far right the columns people fill in:
+ * the auditor's, then management's response. */
 static const struct xlsx_col findings_cols[] = {
+    [F_FINDING] = {"Finding id", 36, XF_MONO_WRAP},
     [F_STATUS] = {"Status", 13, XF_TEXT},
     [F_CONTROL] = {"Control", 9, XF_MONO},
     [F_DOMAIN] = {"Domain", 22, XF_WRAP},
@@ -25,7 +28,6 @@ static const struct xlsx_col findings_cols[] = {
     [F_TYPE] = {"Resource type", 36, XF_TEXT},
     [F_ID] = {"Resource id", 60, XF_MONO_WRAP},
     [F_SEVERITY] = {"Severity", 10, XF_TEXT},
-    [F_FINDING] = {"Finding id", 44, XF_MONO_WRAP},
     [F_SUMMARY] = {"Summary", 50, XF_WRAP},
     [F_EVIDENCE] = {"Evidence", 60, XF_MONO_WRAP},
     [F_REMEDIATION] = {"Remediation", 50, XF_WRAP},
@@ -34,6 +36,9 @@ static const struct xlsx_col findings_cols[] = {
     [F_EXC_EXPIRES] = {"Exception expiry", 12, XF_TEXT},
     [F_CONCLUSION] = {"Auditor conclusion", 18, XF_TEXT},
     [F_COMMENT] = {"Auditor comment", 40, XF_WRAP},
+    [F_OWNER] = {"Owner", 22, XF_WRAP},
+    [F_DUE] = {"Due date", 12, XF_TEXT},
+    [F_RESPONSE] = {"Management response", 50, XF_WRAP},
 };
 
 static const char *severity_word(enum sb_severity s)
@@ -69,12 +74,29 @@ static void exception_cells(struct xlsx_table *t, const struct sb_result *res)
     xlsx_table_date(t, F_EXC_EXPIRES, x->expires);
 }
 
+/* Failing rows first (status rank, then severity), baseline order within: what needs a response is on top. */
+static int urgent_first(const void *a, const void *b)
+{
+    const struct sb_result *x = *(const struct sb_result *const *)a;
+    const struct sb_result *y = *(const struct sb_result *const *)b;
+    int d = sb_status_rank(x->status) - sb_status_rank(y->status);
+    if (!d)
+        d = (int)y->severity - (int)x->severity;
+    return d ? d : (x > y) - (x < y);
+}
+
 void xlsx_sheet_findings(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
     xlsx_table_open(&t, b, "Findings", findings_cols, XLSX_LEN(findings_cols), F_STATUS, F_CONCLUSION);
+    xlsx_table_freeze_cols(&t, 1);
+    xlsx_table_date_entry(&t, F_DUE);
+    const struct sb_result **order = sb_xcalloc(r->nresults ? r->nresults : 1, sizeof *order);
+    for (size_t i = 0; i < r->nresults; i++)
+        order[i] = &r->results[i];
+    sb_sort(order, r->nresults, sizeof *order, urgent_first);
     for (size_t i = 0; i < r->nresults && !b->failed; i++) {
-        const struct sb_result *res = &r->results[i];
+        const struct sb_result *res = order[i];
         xlsx_table_row(&t);
         xlsx_table_str(&t, F_STATUS, sb_status_label(res->status));
         xlsx_table_str(&t, F_CONTROL, res->control->id);
@@ -94,6 +116,7 @@ void xlsx_sheet_findings(struct xlsx_book *b, const struct sb_report *r)
         xlsx_table_str(&t, F_REMEDIATION, res->remediation);
         exception_cells(&t, res);
     }
+    free(order);
     xlsx_table_close(&t);
 }
 

@@ -83,38 +83,55 @@ void xlsx_sheet_matrix(struct xlsx_book *b, const struct sb_report *r)
     xlsx_table_close(&t);
 }
 
-enum { X_ENTRY, X_KIND, X_FINDING, X_CONTROL, X_FEATURE, X_PATTERN, X_WHY, X_APPROVER, X_TICKET,
-       X_EXPIRES, X_STATE, X_MATCHED };
+enum { X_NUMBER, X_ENTRY, X_KIND, X_FINDING, X_CONTROL, X_FEATURE, X_PATTERN, X_WHY, X_EVIDENCE, X_APPROVED_BY,
+       X_APPROVED_ON, X_OWNER, X_TICKET, X_EXPIRES, X_STATE, X_MATCHED, X_MATCHED_IDS, X_WARNINGS };
 
 static const struct xlsx_col exception_cols[] = {
+    [X_NUMBER] = {"Entry #", 8, XF_NUM},
     [X_ENTRY] = {"Entry id", 14, XF_MONO},
     [X_KIND] = {"Kind", 20, XF_TEXT},
-    [X_FINDING] = {"Finding id", 44, XF_MONO_WRAP},
+    [X_FINDING] = {"Finding id", 36, XF_MONO_WRAP},
     [X_CONTROL] = {"Control", 9, XF_MONO},
     [X_FEATURE] = {"Feature", 30, XF_WRAP},
     [X_PATTERN] = {"Resource pattern", 50, XF_MONO_WRAP},
     [X_WHY] = {"Justification", 50, XF_WRAP},
-    [X_APPROVER] = {"Approver", 22, XF_TEXT},
+    [X_EVIDENCE] = {"Evidence", 40, XF_WRAP},
+    [X_APPROVED_BY] = {"Approved by", 22, XF_WRAP},
+    [X_APPROVED_ON] = {"Approved on", 12, XF_TEXT},
+    [X_OWNER] = {"Owner", 22, XF_WRAP},
     [X_TICKET] = {"Ticket", 16, XF_TEXT},
     [X_EXPIRES] = {"Expires", 12, XF_TEXT},
     [X_STATE] = {"State", 22, XF_TEXT},
     [X_MATCHED] = {"Matched results", 10, XF_NUM},
+    [X_MATCHED_IDS] = {"Matched finding ids", 38, XF_MONO_WRAP},
+    [X_WARNINGS] = {"Governance warnings", 50, XF_WRAP},
 };
 
 static const char *exception_state(const struct sb_exception *x)
 {
     if (x->expired)
         return "Expired \xe2\x80\x94 not applied";
-    return x->matched ? "Applied" : "Unused";
+    return x->matched ? "Applied" : "Unmatched";
+}
+
+static char *joined(const char *const *items, size_t n)
+{
+    struct sb_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        sb_buf_printf(&b, "%s%s", i ? "\n" : "", items[i]);
+    return sb_buf_take(&b);
 }
 
 void xlsx_sheet_exceptions(struct xlsx_book *b, const struct sb_report *r)
 {
     struct xlsx_table t;
     xlsx_table_open(&t, b, "Exceptions", exception_cols, XLSX_LEN(exception_cols), -1, -1);
+    char **notes = NULL;
+    size_t nnotes = 0;
     for (size_t i = 0; i < r->nexceptions; i++) {
         const struct sb_exception *x = &r->exceptions[i];
         xlsx_table_row(&t);
+        xlsx_table_num(&t, X_NUMBER, x->number);
         xlsx_table_str(&t, X_ENTRY, x->entry_id);
         xlsx_table_str(&t, X_KIND, sb_exception_kind_label(x->kind));
         xlsx_table_str(&t, X_FINDING, x->finding_id);
@@ -122,12 +139,34 @@ void xlsx_sheet_exceptions(struct xlsx_book *b, const struct sb_report *r)
         xlsx_table_str(&t, X_FEATURE, x->feature);
         xlsx_table_str(&t, X_PATTERN, x->resource_pattern);
         xlsx_table_str(&t, X_WHY, x->justification);
-        xlsx_table_str(&t, X_APPROVER, x->approver);
+        xlsx_table_str(&t, X_EVIDENCE, x->evidence);
+        xlsx_table_str(&t, X_APPROVED_BY, x->approved_by);
+        xlsx_table_date(&t, X_APPROVED_ON, x->approved_on);
+        xlsx_table_str(&t, X_OWNER, x->owner);
         xlsx_table_str(&t, X_TICKET, x->ticket);
         xlsx_table_date(&t, X_EXPIRES, x->expires);
         xlsx_table_str(&t, X_STATE, exception_state(x));
         xlsx_table_num(&t, X_MATCHED, (double)x->matched);
+        char *ids = joined(x->matched_ids, x->matched_ids ? x->matched : 0);
+        xlsx_table_str(&t, X_MATCHED_IDS, ids);
+        free(ids);
+        char *warn = joined((const char *const *)x->warnings, x->nwarnings);
+        xlsx_table_str(&t, X_WARNINGS, warn);
+        free(warn);
+        for (size_t k = 0; k < x->nwarnings; k++) {
+            notes = sb_xrealloc(notes, (nnotes + 1) * sizeof *notes);
+            notes[nnotes++] = sb_xasprintf("Entry #%d (%s): %s", x->number, x->entry_id, x->warnings[k]);
+        }
     }
+    if (r->nexceptions) {
+        char *none = sb_xstrdup("None: every active entry names an approver, a specific scope, and expires within "
+                                "the review period.");
+        xlsx_table_note(&t, "Governance warnings", nnotes ? notes : &none, nnotes ? nnotes : 1);
+        free(none);
+    }
+    for (size_t i = 0; i < nnotes; i++)
+        free(notes[i]);
+    free(notes);
     xlsx_table_close(&t);
 }
 

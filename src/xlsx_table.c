@@ -16,15 +16,53 @@ static void open_part(struct xlsx_table *t)
     unsigned lines = 1;
     for (size_t c = 0; c < t->ncols; c++) {
         xlsx_check(t->b, t->ws, 0, (lxw_col_t)c,
-                   worksheet_set_column(t->ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL),
+                   worksheet_set_column(t->ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width,
+                                        (int)c == t->date_col ? t->b->fmt[XF_DATE] : NULL),
                    "column width");
         xlsx_str(t->b, t->ws, 0, (lxw_col_t)c, t->cols[c].header, XF_HEADER);
         unsigned n = xlsx_text_lines(t->cols[c].header, t->cols[c].width);
         lines = n > lines ? n : lines;
     }
     xlsx_row_lines(t->b, t->ws, 0, lines);
-    worksheet_freeze_panes(t->ws, 1, 0);
+    t->part_lines = lines;
+    worksheet_freeze_panes(t->ws, 1, (lxw_col_t)t->freeze_cols);
     xlsx_check(t->b, t->ws, 0, 0, worksheet_repeat_rows(t->ws, 0, 0), "print titles");
+    if (t->freeze_cols)
+        xlsx_check(t->b, t->ws, 0, 0, worksheet_repeat_columns(t->ws, 0, (lxw_col_t)(t->freeze_cols - 1)),
+                   "print title columns");
+    /* Rows first, then the columns to their right: a printed page reads like the screen. */
+    worksheet_print_across(t->ws);
+}
+
+/* Landscape A4 holds about 35 lines of 11 pt text; 40 keeps the print at ~90 % (legible), where
+ * fitting every column on one page width printed the Findings at ~21 %. */
+#define PRINT_LINES_PER_PAGE 40
+
+static void print_scale(struct xlsx_table *t)
+{
+    size_t pages = (t->part_lines + PRINT_LINES_PER_PAGE - 1) / PRINT_LINES_PER_PAGE;
+    if (pages < 1)
+        pages = 1;
+    if (pages > 32767) /* Excel's limit for fitToHeight */
+        pages = 32767;
+    worksheet_fit_to_pages(t->ws, 0, (uint16_t)pages);
+}
+
+static void add_date_entry(struct xlsx_table *t, lxw_row_t last)
+{
+    lxw_datetime from = {.year = 2000, .month = 1, .day = 1}, to = {.year = 2099, .month = 12, .day = 31};
+    lxw_data_validation dv = {
+        .validate = LXW_VALIDATION_TYPE_DATE,
+        .criteria = LXW_VALIDATION_CRITERIA_BETWEEN,
+        .minimum_datetime = from,
+        .maximum_datetime = to,
+        .input_title = "Due date",
+        .input_message = "A date (YYYY-MM-DD) by which the finding is remediated",
+        .error_title = "Due date",
+        .error_message = "Enter a date between 2000-01-01 and 2099-12-31, e.g. 2027-03-31.",
+    };
+    lxw_col_t col = (lxw_col_t)t->date_col;
+    xlsx_check(t->b, t->ws, 1, col, worksheet_data_validation_range(t->ws, 1, col, last, col, &dv), "date entry");
 }
 
 static void colour_statuses(struct xlsx_table *t, lxw_row_t last)
@@ -64,8 +102,10 @@ static void add_dropdown(struct xlsx_table *t, lxw_row_t last)
 /* Size the row just written; constant_memory allows that until the next row starts. */
 static void end_row(struct xlsx_table *t)
 {
-    if (t->rows)
+    if (t->rows) {
         xlsx_row_lines(t->b, t->ws, (lxw_row_t)t->rows, t->lines);
+        t->part_lines += t->lines;
+    }
     t->lines = 1;
 }
 
@@ -81,6 +121,9 @@ static void close_part(struct xlsx_table *t)
         colour_statuses(t, last);
     if (t->rows && t->list_col >= 0)
         add_dropdown(t, last);
+    if (t->rows && t->date_col >= 0)
+        add_date_entry(t, last);
+    print_scale(t);
 }
 
 void xlsx_table_open(struct xlsx_table *t, struct xlsx_book *b, const char *name,
@@ -93,9 +136,42 @@ void xlsx_table_open(struct xlsx_table *t, struct xlsx_book *b, const char *name
     t->ncols = ncols;
     t->status_col = status_col;
     t->list_col = list_col;
+    t->date_col = -1;
     t->part = 1;
     t->lines = 1;
     open_part(t);
+}
+
+void xlsx_table_freeze_cols(struct xlsx_table *t, unsigned n)
+{
+    t->freeze_cols = n;
+    if (!t->ws || t->b->failed)
+        return;
+    worksheet_freeze_panes(t->ws, 1, (lxw_col_t)n);
+    if (n)
+        xlsx_check(t->b, t->ws, 0, 0, worksheet_repeat_columns(t->ws, 0, (lxw_col_t)(n - 1)), "print title columns");
+}
+
+void xlsx_table_date_entry(struct xlsx_table *t, int col)
+{
+    t->date_col = col;
+    if (t->ws && !t->b->failed) /* shown as dates however they are typed */
+        xlsx_check(t->b, t->ws, 0, (lxw_col_t)col,
+                   worksheet_set_column(t->ws, (lxw_col_t)col, (lxw_col_t)col, t->cols[col].width, t->b->fmt[XF_DATE]),
+                   "date column");
+}
+
+void xlsx_table_note(struct xlsx_table *t, const char *title, char *const *lines, size_t n)
+{
+    /* Filters and validations first: constant_memory refuses ranges over rows already flushed. */
+    close_part(t);
+    if (t->ws && !t->b->failed) {
+        lxw_row_t row = (lxw_row_t)t->rows + 2;
+        xlsx_str(t->b, t->ws, row++, 0, title, XF_SECTION);
+        for (size_t i = 0; i < n; i++)
+            xlsx_str(t->b, t->ws, row++, 0, lines[i], XF_TEXT);
+    }
+    t->ws = NULL;
 }
 
 void xlsx_table_row(struct xlsx_table *t)
@@ -132,6 +208,7 @@ void xlsx_table_date(struct xlsx_table *t, lxw_col_t col, const char *s)
 
 void xlsx_table_close(struct xlsx_table *t)
 {
-    close_part(t);
+    if (t->ws) /* not already finished by xlsx_table_note */
+        close_part(t);
     t->ws = NULL;
 }

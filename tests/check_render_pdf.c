@@ -107,13 +107,17 @@ static struct sb_report *make_report(size_t per_feature)
 
     r->nexceptions = 2;
     r->exceptions = sb_xcalloc(2, sizeof *r->exceptions);
-    r->exceptions[0] = (struct sb_exception){sb_xstrdup("EXC-1"), SB_EXC_ACCEPTED_RISK, NULL, sb_xstrdup("NS-1"),
-                                             sb_xstrdup("Network Security Group Support"), sb_xstrdup("*er-000*"),
-                                             sb_xstrdup("Legacy subnet, decommissioned in Q1."), sb_xstrdup("CISO"),
-                                             sb_xstrdup("CHG-42"), sb_xstrdup("2027-03-31"), false, 1};
-    r->exceptions[1] = (struct sb_exception){sb_xstrdup("EXC-2"), SB_EXC_ATTESTATION, sb_xstrdup("expressroute-x"),
-                                             NULL, NULL, NULL, sb_xstrdup("Old attestation."), NULL, NULL,
-                                             sb_xstrdup("2025-01-31"), true, 0};
+    r->exceptions[0] = (struct sb_exception){.entry_id = sb_xstrdup("EXC-1"), .kind = SB_EXC_ACCEPTED_RISK,
+                                             .control = sb_xstrdup("NS-1"),
+                                             .feature = sb_xstrdup("Network Security Group Support"),
+                                             .resource_pattern = sb_xstrdup("*er-000*"),
+                                             .justification = sb_xstrdup("Legacy subnet, decommissioned in Q1."),
+                                             .approved_by = sb_xstrdup("CISO"), .ticket = sb_xstrdup("CHG-42"),
+                                             .expires = sb_xstrdup("2027-03-31"), .matched = 1, .number = 1};
+    r->exceptions[1] = (struct sb_exception){.entry_id = sb_xstrdup("EXC-2"), .kind = SB_EXC_ATTESTATION,
+                                             .finding_id = sb_xstrdup("expressroute-x"),
+                                             .justification = sb_xstrdup("Old attestation."),
+                                             .expires = sb_xstrdup("2025-01-31"), .expired = true, .number = 2};
     r->ngaps = 1;
     r->gaps = sb_xcalloc(1, sizeof *r->gaps);
     r->gaps[0] = (struct sb_gap){sb_xstrdup("/subscriptions/22222222-2222-2222-2222-222222222222"),

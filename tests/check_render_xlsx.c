@@ -140,20 +140,29 @@ static struct fixture *make_fixture(size_t bulk)
 
     r->nexceptions = 2;
     r->exceptions = sb_xcalloc(2, sizeof *r->exceptions);
-    r->exceptions[0] = (struct sb_exception){sb_xstrdup("EXC-1"), SB_EXC_ACCEPTED_RISK, NULL,
-                                             sb_xstrdup("NS-1"), sb_xstrdup("Network Security Group Support"),
-                                             sb_xstrdup("*/er-a"), sb_xstrdup("Legacy circuit, replaced in Q2"),
-                                             sb_xstrdup("J. Doe"), sb_xstrdup("CHG-42"), sb_xstrdup("2027-03-31"),
-                                             false, 1};
-    r->exceptions[1] = (struct sb_exception){sb_xstrdup("#2"), SB_EXC_ATTESTATION, sb_xstrdup("nope"), NULL,
-                                             NULL, NULL, sb_xstrdup("Old"), sb_xstrdup("A. N. Other"), NULL,
-                                             sb_xstrdup("2025-01-01"), true, 0};
+    r->exceptions[0] = (struct sb_exception){.entry_id = sb_xstrdup("EXC-1"), .kind = SB_EXC_ACCEPTED_RISK,
+                                             .control = sb_xstrdup("NS-1"),
+                                             .feature = sb_xstrdup("Network Security Group Support"),
+                                             .resource_pattern = sb_xstrdup("*/er-a"),
+                                             .justification = sb_xstrdup("Legacy circuit, replaced in Q2"),
+                                             .approved_by = sb_xstrdup("J. Doe"), .approved_on = sb_xstrdup("2026-08-01"),
+                                             .owner = sb_xstrdup("Network team"), .ticket = sb_xstrdup("CHG-42"),
+                                             .expires = sb_xstrdup("2027-03-31"), .matched = 1, .number = 1};
+    r->exceptions[0].matched_ids = sb_xcalloc(1, sizeof *r->exceptions[0].matched_ids);
+    r->exceptions[0].nwarnings = 1;
+    r->exceptions[0].warnings = sb_xcalloc(1, sizeof *r->exceptions[0].warnings);
+    r->exceptions[0].warnings[0] = sb_xstrdup("no approver test warning");
+    r->exceptions[1] = (struct sb_exception){.entry_id = sb_xstrdup("#2"), .kind = SB_EXC_ATTESTATION,
+                                             .finding_id = sb_xstrdup("nope"), .justification = sb_xstrdup("Old"),
+                                             .approved_by = sb_xstrdup("A. N. Other"),
+                                             .expires = sb_xstrdup("2025-01-01"), .expired = true, .number = 2};
 
     struct sb_result *res = add_result(fx, &fx->ns1[0], "er-a", SB_STATUS_FAIL,
                                        "Gateway subnet has no NSG – Zürich 😀");
     res->severity = SB_SEV_HIGH;
     res->remediation = sb_xstrdup("Attach an NSG to the GatewaySubnet.");
     res->exception = &r->exceptions[0];
+    r->exceptions[0].matched_ids[0] = res->id;
     r->excepted = 1;
     add_evidence(res, res->resource_id, "properties.subnets[0].properties.networkSecurityGroup.id",
                  "(absent)", "non-empty NSG id");
@@ -512,7 +521,7 @@ START_TEST(test_invalid_utf8)
     char *err = capture_stderr(render_default, fx->r, book, &e, &rc);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(e.code, SB_EXIT_OUTPUT);
-    ck_assert_msg(strstr(e.msg, "invalid UTF-8") && strstr(e.msg, "'Findings' cell L3"), "%s", e.msg);
+    ck_assert_msg(strstr(e.msg, "invalid UTF-8") && strstr(e.msg, "'Findings' cell L5"), "%s", e.msg);
     ck_assert_str_eq(err, "");
     struct stat st;
     ck_assert_int_ne(stat(book, &st), 0);
@@ -579,7 +588,7 @@ END_TEST
 
 START_TEST(test_print_setup)
 {
-    /* Data sheets print landscape, one page wide, header row repeated; --paper picks the size. */
+    /* Data sheets print landscape, header row repeated; --paper picks the size. */
     struct fixture *fx = make_fixture(0);
     struct work w = work_new("xlsx-print");
     struct sb_err e = {0};
@@ -596,8 +605,13 @@ START_TEST(test_print_setup)
         free(sheet);
     }
     char *wb = zip_part(w.book, "xl/workbook.xml");
-    ck_assert_ptr_nonnull(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">Findings!$1:$1</definedName>"));
+    /* The finding id column repeats on every page too: a page of columns to the right stays traceable. */
+    ck_assert_ptr_nonnull(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">Findings!$A:$A,Findings!$1:$1</definedName>"));
     free(wb);
+    /* As many pages wide as the columns need, rows across first: legible, not one page wide at 21 %. */
+    char *sheet = zip_part(w.book, "xl/worksheets/sheet4.xml");
+    ck_assert_msg(strstr(sheet, "fitToWidth=\"0\"") && strstr(sheet, "pageOrder=\"overThenDown\""), "%s", sheet);
+    free(sheet);
     work_free(&w);
     fixture_free(fx);
 }

@@ -21,19 +21,24 @@ MARKER = "\u2026 [truncated]"
 LABEL = {"pass": "Pass", "fail": "Fail", "manual": "Manual", "not_applicable": "N/A",
          "not_assessed": "Not assessed"}
 ORDER = ["fail", "not_assessed", "manual", "pass", "not_applicable"]
+SEVERITY = {"high": 3, "medium": 2, "low": 1, "none": 0}
+# Columns kept in view (frozen after them) per data sheet; the rest freeze below the header only.
+FROZEN = {"Findings": "B2"}
 
 HEADERS = {
     "Security Profile": ["Attribute", "Value"],
     "Responsibility Matrix": ["Control", "Control title", "Domain", "Feature", "Supported",
                               "Enabled by default", "Responsibility", "Outcome", "Results",
                               "Fail", "Not assessed", "Manual", "Pass", "N/A", "Excepted"],
-    "Findings": ["Status", "Control", "Domain", "Feature", "Subscription", "Resource group",
-                 "Resource name", "Resource type", "Resource id", "Severity", "Finding id", "Summary",
+    "Findings": ["Finding id", "Status", "Control", "Domain", "Feature", "Subscription", "Resource group",
+                 "Resource name", "Resource type", "Resource id", "Severity", "Summary",
                  "Evidence", "Remediation", "Exception kind", "Exception justification",
-                 "Exception expiry", "Auditor conclusion", "Auditor comment"],
+                 "Exception expiry", "Auditor conclusion", "Auditor comment", "Owner", "Due date",
+                 "Management response"],
     "Evidence": ["Finding id", "Control", "Feature", "Resource id", "Path", "Observed value", "Expected"],
-    "Exceptions": ["Entry id", "Kind", "Finding id", "Control", "Feature", "Resource pattern",
-                   "Justification", "Approver", "Ticket", "Expires", "State", "Matched results"],
+    "Exceptions": ["Entry #", "Entry id", "Kind", "Finding id", "Control", "Feature", "Resource pattern",
+                   "Justification", "Evidence", "Approved by", "Approved on", "Owner", "Ticket", "Expires",
+                   "State", "Matched results", "Matched finding ids", "Governance warnings"],
     "Collection Gaps": ["Kind", "Scope / resource", "Collection", "Request", "HTTP status",
                         "Error code", "Message / summary", "Finding id", "Control", "Feature"],
     "Policy Definitions": ["Control", "Feature", "Policy name", "Description", "Effects", "Version",
@@ -83,15 +88,27 @@ def check_data_sheet(ws, header, max_rows):
     got = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
     if got[: len(header)] != header or any(v is not None for v in got[len(header):]):
         problem("%s: header is %s" % (ws.title, got))
-    if ws.freeze_panes != "A2":
-        problem("%s: frozen pane is %s, expected A2" % (ws.title, ws.freeze_panes))
-    rows = ws.max_row - 1
+    base = re.sub(r" \(\d+\)$", "", ws.title)
+    frozen = FROZEN.get(base, "A2")
+    if ws.freeze_panes != frozen:
+        problem("%s: frozen pane is %s, expected %s" % (ws.title, ws.freeze_panes, frozen))
+    # Data rows run to the first blank row (a sheet may carry a note block below its table).
+    rows = 0
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        if all(v in (None, "") for v in r):
+            break
+        rows += 1
+    ps = ws.page_setup
+    if ws.sheet_properties.pageSetUpPr is None or not ws.sheet_properties.pageSetUpPr.fitToPage:
+        problem("%s: not set to fit pages" % ws.title)
+    elif ps.fitToWidth not in (0, "0"):
+        problem("%s: printed %s page(s) wide, expected as many as the columns need (0)" % (ws.title, ps.fitToWidth))
     want = "A1:%s%d" % (get_column_letter(len(header)), rows + 1)
     if ws.auto_filter.ref != want:
         problem("%s: autofilter %s, expected %s" % (ws.title, ws.auto_filter.ref, want))
     if max_rows and rows > max_rows:
         problem("%s: %d rows, limit %d" % (ws.title, rows, max_rows))
-    return [r for r in ws.iter_rows(min_row=2, values_only=True)]
+    return [r for r in ws.iter_rows(min_row=2, max_row=rows + 1, values_only=True)]
 
 
 def col_range(col, nrows):
@@ -122,8 +139,14 @@ def check_dropdown(ws, nrows):
         if dv.type == "list" and str(dv.sqref) == want:
             if dv.formula1 != '"Agree,Disagree,Needs evidence"':
                 problem("%s: drop-down values %s" % (ws.title, dv.formula1))
+            break
+    else:
+        problem("%s: no auditor drop-down on %s" % (ws.title, want))
+    want = col_range("U", nrows)
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "date" and str(dv.sqref) == want:
             return
-    problem("%s: no auditor drop-down on %s" % (ws.title, want))
+    problem("%s: no date validation on the Due date cells %s" % (ws.title, want))
 
 
 def check_summary(ws, results):
@@ -142,6 +165,32 @@ def check_summary(ws, results):
             break
     else:
         problem("Summary: no 'Results by status' section")
+
+
+def check_exceptions(ws, entries):
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
+    data = rows[: len(entries)]
+    if len(data) != len(entries) or any(all(v in (None, "") for v in r) for r in data):
+        problem("Exceptions: %d rows for %d entries" % (len(data), len(entries)))
+        return
+    col = {h: i for i, h in enumerate(HEADERS["Exceptions"])}
+    for row, x in zip(data, entries):
+        state = ("Expired \u2014 not applied" if x["expired"] else "Applied" if x["matched"] else "Unmatched")
+        checks = {"Entry #": x.get("number"), "Entry id": x["entry_id"], "Approved by": x.get("approved_by"),
+                  "Owner": x.get("owner"), "Evidence": x.get("evidence"), "State": state,
+                  "Matched results": x["matched"],
+                  "Matched finding ids": "\n".join(x.get("matched_findings", [])),
+                  "Governance warnings": "\n".join(x.get("warnings", []))}
+        for h, v in checks.items():
+            if not same(row[col[h]], v) and row[col[h]] != v:
+                problem("Exceptions entry %s %s: %r, expected %r" % (x["entry_id"], h, row[col[h]], v))
+    warnings = ["Entry #%d (%s): %s" % (x["number"], x["entry_id"], w) for x in entries for w in x.get("warnings", [])]
+    if entries:
+        block = [r[0] for r in rows[len(entries) + 1:]]
+        if not block or block[0] != "Governance warnings":
+            problem("Exceptions: no Governance warnings block below the table (%r)" % block[:1])
+        elif warnings and block[1:] != warnings:
+            problem("Exceptions: warnings block %r, expected %r" % (block[1:], warnings))
 
 
 def main(argv):
@@ -188,14 +237,17 @@ def main(argv):
     for name in findings:
         ws = wb[name]
         part = [r for r in ws.iter_rows(min_row=2, values_only=True)]
-        check_status_colours(ws, "A", len(part))
+        check_status_colours(ws, "B", len(part))
         check_dropdown(ws, len(part))
         frows += part
     if len(frows) != len(results):
         problem("Findings: %d rows for %d results" % (len(frows), len(results)))
-    for i, (row, res) in enumerate(zip(frows, results)):
-        expect = {0: LABEL[res["status"]], 1: res["control"], 3: res["feature"], 8: res.get("resource_id"),
-                  10: res["id"], 17: None, 18: None}
+    # Failing rows first: status rank, then severity, then report order.
+    urgent = sorted(range(len(results)), key=lambda i: (ORDER.index(results[i]["status"]),
+                                                        -SEVERITY.get(results[i].get("severity") or "none", 0), i))
+    for i, (row, res) in enumerate(zip(frows, [results[k] for k in urgent])):
+        expect = {0: res["id"], 1: LABEL[res["status"]], 2: res["control"], 4: res["feature"],
+                  9: res.get("resource_id"), 17: None, 18: None, 19: None, 20: None, 21: None}
         for col, value in expect.items():
             if not same(row[col], value):
                 problem("Findings row %d col %s: %r, expected %r" % (i + 2, HEADERS["Findings"][col], row[col], value))
@@ -203,6 +255,8 @@ def main(argv):
                                          else "(absent)") for e in res.get("evidence", []))
         if not same(row[12], ev_text):
             problem("Findings row %d Evidence: %r, expected %r" % (i + 2, row[12], ev_text))
+
+    check_exceptions(wb["Exceptions"], report.get("exceptions", []))
 
     erows = []
     for name in evidence:

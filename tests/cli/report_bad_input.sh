@@ -47,7 +47,7 @@ dir_empty "$TMP/ob"
 # exceptions file errors
 echo '{"exceptions":[{"finding_id":"x","kind":"waiver","justification":"j","approver":"a","expires":"2027-01-01"}]}' > "$TMP/ex.json"
 expect_exit 3 "bad exceptions kind" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --exceptions "$TMP/ex.json" --out-dir "$TMP/ob"
-stderr_has "ex.json: exceptions[0].kind"
+stderr_has "ex.json: entry #1: \"kind\""
 dir_empty "$TMP/ob"
 
 # duplicate keys in the exceptions file, the baseline and the previous report

@@ -50,7 +50,9 @@ import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 exc = list(wb["Exceptions"].iter_rows(min_row=2, values_only=True))
 assert exc, "no Exceptions rows"
-assert all(r[10] in ("Applied", "Expired \u2014 not applied", "Unused") for r in exc), exc
+exc = exc[:[r[0] for r in exc].index(None)]  # the table ends at the blank row above the warnings block
+assert all(r[14] in ("Applied", "Expired \u2014 not applied", "Unmatched") for r in exc), exc
+assert [r[0] for r in exc] == list(range(1, len(exc) + 1)), "entries numbered 1.. as in the file"
 summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
 assert summary.get("Organisation") == "Contoso Group", summary.get("Organisation")
 assert summary.get("Classification") == "Confidential"
