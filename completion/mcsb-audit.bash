@@ -1,7 +1,7 @@
 # bash completion for mcsb-audit(1); installed as share/bash-completion/completions/mcsb-audit.
 # The option lists mirror each command's option table; tests/cli/bash_completion.sh compares them with --help.
 
-_mcsb_audit_report_opts="--input --baseline --exceptions --format --out-dir --basename --organisation --classification
+_mcsb_audit_report_opts="--input --baseline --exceptions --max-exception-days --format --out-dir --basename --organisation --classification
   --paper --fail-on --previous --sign-key --data-dir --quiet --help"
 _mcsb_audit_collect_opts="--subscription --management-group --output --cloud --arm-endpoint --authority-host
   --token-file --managed-identity --ca-bundle --max-parallel --max-retries --timeout --quiet --verbose --help"
