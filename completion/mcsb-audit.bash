@@ -2,7 +2,7 @@
 # The option lists mirror each command's option table; tests/cli/bash_completion.sh compares them with --help.
 
 _mcsb_audit_report_opts="--input --baseline --exceptions --max-exception-days --format --out-dir --basename --organisation --classification
-  --paper --fail-on --previous --sign-key --data-dir --quiet --help"
+  --paper --pdf-detail --fail-on --previous --sign-key --data-dir --quiet --help"
 _mcsb_audit_collect_opts="--subscription --management-group --output --cloud --arm-endpoint --authority-host
   --token-file --managed-identity --ca-bundle --max-parallel --max-retries --timeout --quiet --verbose --help"
 _mcsb_audit_verify_opts="--pubkey --help"
@@ -71,6 +71,10 @@ _mcsb_audit()
             ;;
         --paper)
             COMPREPLY=($(compgen -W "a4 letter" -- "$cur"))
+            return 0
+            ;;
+        --pdf-detail)
+            COMPREPLY=($(compgen -W "grouped full" -- "$cur"))
             return 0
             ;;
         --fail-on)

@@ -16,7 +16,7 @@
 
 enum {
     OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
-    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS
+    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS, OPT_PDF_DETAIL
 };
 
 static const struct sb_option report_options[] = {
@@ -30,6 +30,7 @@ static const struct sb_option report_options[] = {
     {"organisation", required_argument, OPT_ORGANISATION, "TEXT", "organisation named on the cover"},
     {"classification", required_argument, OPT_CLASSIFICATION, "TEXT", "classification label, e.g. Confidential"},
     {"paper", required_argument, OPT_PAPER, "SIZE", "PDF paper: a4 (default) or letter"},
+    {"pdf-detail", required_argument, OPT_PDF_DETAIL, "LEVEL", "PDF findings: grouped (default; passes counted) or full (every result with its evidence)"},
     {"fail-on", required_argument, OPT_FAIL_ON, "LEVEL", "exit 1 on: never (default), high, medium, low, fail, not_assessed, manual, new"},
     {"previous", required_argument, OPT_PREVIOUS, "FILE", "previous report.json: add a changes section"},
     {"sign-key", required_argument, OPT_SIGN_KEY, "KEY.pem", "sign manifest.json with this private key (Ed25519 or RSA)"},
@@ -142,6 +143,7 @@ int cmd_report(int argc, char **argv)
         case OPT_ORGANISATION: ao.organisation = optarg; break;
         case OPT_CLASSIFICATION: ao.classification = optarg; break;
         case OPT_PAPER: out.paper = optarg; break;
+        case OPT_PDF_DETAIL: out.pdf_detail = optarg; break;
         case OPT_FAIL_ON: out.fail_on = optarg; break;
         case OPT_PREVIOUS: out.previous = optarg; break;
         case OPT_SIGN_KEY: out.sign_key = optarg; break;
@@ -167,6 +169,8 @@ int cmd_report(int argc, char **argv)
         rc = cli_usage_error("report", "no input: give at least one --input FILE");
     if (rc == 0 && strcmp(out.paper, "a4") != 0 && strcmp(out.paper, "letter") != 0)
         rc = cli_usage_error("report", "--paper: expected a4 or letter");
+    if (rc == 0 && out.pdf_detail && strcmp(out.pdf_detail, "grouped") != 0 && strcmp(out.pdf_detail, "full") != 0)
+        rc = cli_usage_error("report", "--pdf-detail: expected grouped or full");
     if (rc == 0 && (sb_empty(out.basename) || strchr(out.basename, '/') || strcmp(out.basename, ".") == 0 ||
                     strcmp(out.basename, "..") == 0))
         rc = cli_usage_error("report", "--basename: a plain file name without '/'");

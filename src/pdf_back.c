@@ -161,12 +161,43 @@ static void gaps_table(struct pdf_doc *d)
     }
 }
 
+/* Grouped PDF: the not-assessed results per feature; their resources are listed under the feature. */
+static void not_assessed_counts(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    pdf_doc_para(d, "Per feature, the number of not-assessed results; the findings list each one by resource under "
+                    "its feature, with what could not be checked and how to collect it.");
+    static const double cols[2] = {0.80, 0.20};
+    struct pdf_cell hdr[2] = {pdf_doc_hcell("Control \xc2\xb7 feature"), pdf_doc_hcell("Not assessed")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 2, cols, hdr);
+    for (size_t i = 0; i < r->nresults;) {
+        const struct sb_feature *f = r->results[i].feature;
+        size_t n = 0, k = i;
+        for (; k < r->nresults && r->results[k].feature == f; k++)
+            n += r->results[k].status == SB_STATUS_NOT_ASSESSED;
+        if (n) {
+            char *cf = sb_xasprintf("%s \xc2\xb7 %s", r->results[i].control->id, f->name);
+            char *cnt = sb_xasprintf("%zu", n);
+            struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_SANS, cf), pdf_doc_cell(PDF_FONT_SANS, cnt)};
+            pdf_table_row(&d->lay, &t, row, 2);
+            free(cf);
+            free(cnt);
+        }
+        i = k;
+    }
+}
+
 static void not_assessed_table(struct pdf_doc *d)
 {
     const struct sb_report *r = d->r;
     pdf_doc_h3(d, "Not-assessed results");
     if (!r->counts[SB_STATUS_NOT_ASSESSED]) {
         pdf_doc_para(d, "Every result could be assessed.");
+        return;
+    }
+    if (!d->detail_full) {
+        not_assessed_counts(d);
         return;
     }
     static const double cols[3] = {0.24, 0.30, 0.46};

@@ -27,6 +27,25 @@ void pdf_doc_free_toc(struct pdf_toc_entry *toc, size_t n)
     free(toc);
 }
 
+void pdf_doc_keep(struct pdf_doc *d, void (*block)(struct pdf_doc *d, const void *arg), const void *arg)
+{
+    struct pdf_lay *l = &d->lay;
+    if (l->page == 0 || l->y >= l->top - 1e-6)
+        return;
+    struct pdf_doc trial = *d;
+    trial.lay.dry = true;
+    trial.lay.decorate = NULL;
+    trial.toc = NULL;
+    trial.ntoc = trial.captoc = 0;
+    trial.index = NULL;
+    trial.nindex = trial.capindex = 0;
+    block(&trial, arg);
+    pdf_doc_free_toc(trial.toc, trial.ntoc);
+    free(trial.index);
+    if (trial.lay.page != l->page)
+        pdf_lay_new_page(l);
+}
+
 static void heading(struct pdf_doc *d, double size, uint32_t rgb, const char *title)
 {
     pdf_lay_para(&d->lay, PDF_FONT_BOLD, size, rgb, 0, title);

@@ -36,6 +36,12 @@ struct pdf_toc_entry {
     double y;     /**< height of the heading on its page (link target) */
 };
 
+/** A result printed in the findings, and the page its row (or its group's rows) landed on. */
+struct pdf_index_entry {
+    const struct sb_result *res;
+    int page;
+};
+
 struct pdf_doc {
     struct pdf_lay lay;
     const struct sb_report *r;
@@ -45,7 +51,17 @@ struct pdf_doc {
     const struct pdf_toc_entry *prev_toc; /**< from the previous pass (page numbers to print) */
     size_t nprev;
     int total_pages;                      /**< from the previous pass; 0 = not known yet */
+    bool detail_full;                     /**< --pdf-detail full: every result with its evidence */
+    struct pdf_index_entry *index;        /**< rows printed by the findings, for the resource index */
+    size_t nindex, capindex;
 };
+
+/**
+ * Keep a block together: lay `block` out on a dry copy of the document from the cursor, and
+ * start a new page first when it would cross a page boundary (unless the cursor is already at
+ * the top of a page). The block is not drawn; the caller draws it after.
+ */
+void pdf_doc_keep(struct pdf_doc *d, void (*block)(struct pdf_doc *d, const void *arg), const void *arg);
 
 /** A section: new page, 16 pt heading, outline level 0, toc entry. */
 void pdf_doc_section(struct pdf_doc *d, const char *title);
@@ -83,6 +99,8 @@ void pdf_doc_exceptions(struct pdf_doc *d);
 void pdf_doc_gaps(struct pdf_doc *d);
 void pdf_doc_changes(struct pdf_doc *d);
 void pdf_doc_method(struct pdf_doc *d);
+/** Appendix: every resource printed in the findings, its finding ids and their pages. */
+void pdf_doc_resource_index(struct pdf_doc *d);
 /** The input files table (cover and method appendix). */
 void pdf_doc_inputs_table(struct pdf_doc *d);
 

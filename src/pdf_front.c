@@ -40,13 +40,21 @@ void pdf_doc_inputs_table(struct pdf_doc *d)
     }
 }
 
+/* A large estate lists its first subscriptions here; the JSON report's scope has them all. */
+#define COVER_SUBSCRIPTIONS 20
+
 static char *scope_subscriptions(const struct sb_scope *s)
 {
     struct sb_buf b = {0};
-    for (size_t i = 0; i < s->nsubscriptions; i++)
+    if (s->nsubscriptions > COVER_SUBSCRIPTIONS)
+        sb_buf_printf(&b, "%zu subscriptions; the first %d by id:\n", s->nsubscriptions, COVER_SUBSCRIPTIONS);
+    for (size_t i = 0; i < s->nsubscriptions && i < COVER_SUBSCRIPTIONS; i++)
         sb_buf_printf(&b, "%s%s%s%s%s", i ? "\n" : "", s->subscriptions[i].name ? s->subscriptions[i].name : "",
                       s->subscriptions[i].name ? " (" : "", s->subscriptions[i].id,
                       s->subscriptions[i].name ? ")" : "");
+    if (s->nsubscriptions > COVER_SUBSCRIPTIONS)
+        sb_buf_printf(&b, "\n... and %zu more (listed in the JSON report and the XLSX workbook)",
+                      s->nsubscriptions - COVER_SUBSCRIPTIONS);
     return sb_buf_take(&b);
 }
 
@@ -265,23 +273,26 @@ static void top_items(struct pdf_doc *d)
         free(v);
         return;
     }
-    static const double cols[4] = {0.22, 0.24, 0.16, 0.38};
-    struct pdf_cell hdr[4] = {pdf_doc_hcell("Control \xc2\xb7 feature"), pdf_doc_hcell("Resource"),
-                              pdf_doc_hcell("Status"), pdf_doc_hcell("Why")};
+    /* The subscription tells apart resources that share a name (every hub has an "ergw"). */
+    static const double cols[5] = {0.19, 0.24, 0.17, 0.14, 0.26};
+    struct pdf_cell hdr[5] = {pdf_doc_hcell("Control \xc2\xb7 feature"), pdf_doc_hcell("Subscription"),
+                              pdf_doc_hcell("Resource"), pdf_doc_hcell("Status"), pdf_doc_hcell("Why")};
     struct pdf_table t = {.zebra = true};
-    pdf_table_begin(&d->lay, &t, 4, cols, hdr);
+    pdf_table_begin(&d->lay, &t, 5, cols, hdr);
     for (size_t i = 0; i < n && i < 5; i++) {
         const struct sb_result *res = v[i];
         char *cf = sb_xasprintf("%s \xc2\xb7 %s", res->control->id, res->feature->name);
         char *st = sb_result_status_text(res);
         char *sev = res->severity != SB_SEV_NONE ? sb_xasprintf("Severity: %s", sb_severity_id(res->severity)) : NULL;
-        struct pdf_cell row[4] = {pdf_doc_cell(PDF_FONT_SANS, cf),
+        struct pdf_cell row[5] = {pdf_doc_cell(PDF_FONT_SANS, cf), {.fill = PDF_NO_FILL},
                                   pdf_doc_cell(PDF_FONT_SANS, res->resource_name ? res->resource_name : "(no resource)"),
                                   pdf_doc_cell(PDF_FONT_BOLD, st), pdf_doc_cell(PDF_FONT_SANS, res->summary)};
-        row[2].fill = sb_status_fill_rgb(res->status);
-        row[2].runs[0].rgb = sb_status_text_rgb(res->status);
-        pdf_cell_add(&row[2], PDF_FONT_SANS, PDF_SZ_SMALL, sb_status_text_rgb(res->status), sev);
-        pdf_table_row(&d->lay, &t, row, 4);
+        pdf_cell_add_id(&row[1], PDF_FONT_MONO, PDF_SZ_SMALL, PDF_RGB_TEXT,
+                        res->subscription_id ? res->subscription_id : "\xe2\x80\x94", PDF_BREAK_NEVER);
+        row[3].fill = sb_status_fill_rgb(res->status);
+        row[3].runs[0].rgb = sb_status_text_rgb(res->status);
+        pdf_cell_add(&row[3], PDF_FONT_SANS, PDF_SZ_SMALL, sb_status_text_rgb(res->status), sev);
+        pdf_table_row(&d->lay, &t, row, 5);
         free(cf);
         free(st);
         free(sev);

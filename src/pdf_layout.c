@@ -246,15 +246,51 @@ void pdf_lay_para(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb,
     free(sp);
 }
 
-void pdf_cell_add(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text)
+void pdf_cell_add_id(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text,
+                     enum pdf_break brk)
 {
     if (sb_empty(text) || c->nruns == PDF_CELL_RUNS)
         return;
-    c->runs[c->nruns].font = f;
-    c->runs[c->nruns].size = size;
-    c->runs[c->nruns].rgb = rgb;
-    c->runs[c->nruns].text = text;
+    c->runs[c->nruns] = (struct pdf_run){f, size, rgb, text, brk};
     c->nruns++;
+}
+
+void pdf_cell_add(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text)
+{
+    pdf_cell_add_id(c, f, size, rgb, text, PDF_BREAK_WORDS);
+}
+
+/* Width of the widest piece of text that must stay on one line under `brk`. */
+static double widest_unit(const struct pdf_dev *dev, enum pdf_font f, double size, const char *text,
+                          enum pdf_break brk)
+{
+    double widest = 0;
+    size_t n = strlen(text), a = 0;
+    for (size_t i = 0; i <= n; i++) {
+        bool end = i == n || text[i] == '\n' || (brk == PDF_BREAK_SLASH && (text[i] == '/' || is_blank(text[i])));
+        if (!end)
+            continue;
+        size_t b = i < n && text[i] == '/' ? i + 1 : i;
+        double w = dev->width(dev->ctx, f, size, text + a, b - a);
+        if (w > widest)
+            widest = w;
+        a = i + 1;
+    }
+    return widest;
+}
+
+double pdf_fit_size(const struct pdf_dev *dev, enum pdf_font f, double size, const char *text, double width,
+                    enum pdf_break brk)
+{
+    if (brk == PDF_BREAK_WORDS || sb_empty(text))
+        return size;
+    double w = widest_unit(dev, f, size, text, brk);
+    if (w <= width)
+        return size;
+    double s = size * width / w;
+    /* Widths scale with the size; the small step down absorbs rounding. */
+    s = (double)(long)(s * 100) / 100.0;
+    return s < PDF_MIN_ID_SIZE ? PDF_MIN_ID_SIZE : s;
 }
 
 /* ---- tables ---------------------------------------------------------------------------- */
@@ -262,6 +298,7 @@ void pdf_cell_add(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb
 struct cline {
     const struct pdf_run *run;
     size_t off, len;
+    double size; /* the run's size, or smaller for an identifier that must not break */
     double h;
 };
 
@@ -292,11 +329,12 @@ static size_t prepare_cells(struct ccell *cc, const struct pdf_lay *l, const str
         for (size_t r = 0; r < cells[c].nruns; r++) {
             const struct pdf_run *run = &cells[c].runs[r];
             struct pdf_span *sp;
-            size_t n = pdf_wrap(&sp, l->dev, run->font, run->size, run->text, inner);
+            double size = pdf_fit_size(l->dev, run->font, run->size, run->text, inner, run->brk);
+            /* An id that must not break stays whole even where the smallest size cannot fit it. */
+            size_t n = pdf_wrap(&sp, l->dev, run->font, size, run->text, run->brk == PDF_BREAK_NEVER ? 1e9 : inner);
             for (size_t i = 0; i < n; i++) {
                 sb_grow((void **)&cc[c].v, &cc[c].cap, cc[c].n + 1, sizeof *cc[c].v);
-                cc[c].v[cc[c].n++] = (struct cline){run, sp[i].off, sp[i].len,
-                                                    pdf_line_height(run->size)};
+                cc[c].v[cc[c].n++] = (struct cline){run, sp[i].off, sp[i].len, size, pdf_line_height(size)};
             }
             free(sp);
         }
@@ -336,8 +374,8 @@ static void draw_band(struct pdf_lay *l, const struct pdf_table *t, struct ccell
         for (size_t i = cc[c].next; i < cc[c].next + take[c]; i++) {
             const struct cline *ln = &cc[c].v[i];
             if (!l->dry && ln->len)
-                l->dev->text(l->dev->ctx, ln->run->font, ln->run->size, ln->run->rgb, cc[c].x + t->pad,
-                             ty - ln->run->size * ASCENT, ln->run->text + ln->off, ln->len);
+                l->dev->text(l->dev->ctx, ln->run->font, ln->size, ln->run->rgb, cc[c].x + t->pad,
+                             ty - ln->size * ASCENT, ln->run->text + ln->off, ln->len);
             ty -= ln->h;
         }
         cc[c].next += take[c];

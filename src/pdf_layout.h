@@ -103,12 +103,23 @@ double pdf_lay_para_height(const struct pdf_lay *l, enum pdf_font f, double size
 void pdf_lay_para(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb, double indent,
                   const char *text);
 
+/**
+ * Where an identifier may break. A finding id never breaks (PDF_BREAK_NEVER) and a resource id
+ * breaks only after a '/' (PDF_BREAK_SLASH), so that a reader's search and pdftotext find it whole:
+ * when the column is too narrow the run's type is made smaller instead (down to PDF_MIN_ID_SIZE).
+ */
+enum pdf_break { PDF_BREAK_WORDS = 0, PDF_BREAK_NEVER, PDF_BREAK_SLASH };
+
+/** The smallest type an identifier is shrunk to before it has to break after all. */
+#define PDF_MIN_ID_SIZE 4.0
+
 /** One wrapped block inside a table cell. */
 struct pdf_run {
     enum pdf_font font;
     double size;
     uint32_t rgb;
     const char *text;         /**< NULL or "" is skipped */
+    enum pdf_break brk;
 };
 
 #define PDF_CELL_RUNS 8
@@ -135,6 +146,16 @@ struct pdf_table {
 
 /** Append a run to a cell (ignored when text is empty or the cell is full). */
 void pdf_cell_add(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text);
+/** The same for an identifier that breaks only as `brk` allows. */
+void pdf_cell_add_id(struct pdf_cell *c, enum pdf_font f, double size, uint32_t rgb, const char *text,
+                     enum pdf_break brk);
+
+/**
+ * The type size at which `text` obeys `brk` within `width`: `size` itself, or smaller (not below
+ * PDF_MIN_ID_SIZE) when the whole text (NEVER) or its longest '/'-segment (SLASH) is wider.
+ */
+double pdf_fit_size(const struct pdf_dev *dev, enum pdf_font f, double size, const char *text, double width,
+                    enum pdf_break brk);
 
 /** Start a table: widths scaled from `fractions` to the content width; draws the header. */
 void pdf_table_begin(struct pdf_lay *l, struct pdf_table *t, size_t ncols, const double *fractions,

@@ -19,6 +19,7 @@ struct sb_err;
 struct sb_render_opts {
     const char *data_dir;   /**< root holding templates/ and fonts/ */
     const char *paper;      /**< "a4" (default) or "letter" */
+    const char *pdf_detail; /**< "grouped" (default, also NULL) or "full": every PDF result with its evidence */
 };
 
 struct sb_renderer {

@@ -31,6 +31,7 @@ static void write_document(struct pdf_doc *d)
     pdf_doc_gaps(d);
     pdf_doc_changes(d);
     pdf_doc_method(d);
+    pdf_doc_resource_index(d);
 }
 
 static int paper_size(const char *paper, double *w, double *h, struct sb_err *e)
@@ -48,10 +49,11 @@ static int paper_size(const char *paper, double *w, double *h, struct sb_err *e)
 }
 
 static void doc_init(struct pdf_doc *d, const struct sb_report *r, const struct pdf_dev *dev, bool dry,
-                     double w, double h, char *title)
+                     double w, double h, char *title, bool full)
 {
     memset(d, 0, sizeof *d);
     d->r = r;
+    d->detail_full = full;
     d->title = title;
     pdf_lay_init(&d->lay, dev, dry, w, h, MARGIN);
     d->lay.decorate = pdf_doc_decorate;
@@ -73,6 +75,10 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
     double pw = 0, ph = 0;
     if (paper_size(o ? o->paper : NULL, &pw, &ph, e) < 0)
         return -1;
+    const char *detail = o && o->pdf_detail ? o->pdf_detail : "grouped";
+    if (strcmp(detail, "grouped") != 0 && strcmp(detail, "full") != 0)
+        return sb_err_set(e, SB_EXIT_USAGE, "--pdf-detail: unknown level '%s' (use grouped or full)", detail);
+    bool full = strcmp(detail, "full") == 0;
     char *font_dir = sb_path_join(o && o->data_dir ? o->data_dir : ".", "fonts");
     struct pdf_hpdf *h = NULL;
     char *title = sb_xasprintf("%s security baseline assessment",
@@ -86,11 +92,12 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
 
     struct pdf_doc d;
     for (int pass = 0; pass < MAX_DRY_PASSES; pass++) {
-        doc_init(&d, r, dev, true, pw, ph, title);
+        doc_init(&d, r, dev, true, pw, ph, title, full);
         d.prev_toc = toc;
         d.nprev = ntoc;
         d.total_pages = total;
         write_document(&d);
+        free(d.index);
         /* Stable once the contents printed as many entries as the pass found, on the same pages. */
         bool stable = d.ntoc == ntoc && same_pages(toc, ntoc, d.toc, d.ntoc) && total == d.lay.page;
         bool counted = d.ntoc == ntoc;
@@ -102,11 +109,12 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
             break;
     }
 
-    doc_init(&d, r, dev, false, pw, ph, title);
+    doc_init(&d, r, dev, false, pw, ph, title, full);
     d.prev_toc = toc;
     d.nprev = ntoc;
     d.total_pages = total;
     write_document(&d);
+    free(d.index);
     bool ok = d.lay.page == total && same_pages(toc, ntoc, d.toc, d.ntoc);
     pdf_doc_free_toc(d.toc, d.ntoc);
     if (!ok) {

@@ -85,7 +85,7 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         return -1;
     if (report_make_dirs(o->out_dir, e) != 0)
         return -1;
-    struct sb_render_opts ropts = {o->data_dir, o->paper};
+    struct sb_render_opts ropts = {o->data_dir, o->paper, o->pdf_detail};
     char tmp[8][PATH_MAX];
     char *final[8] = {0};
     size_t made = 0;

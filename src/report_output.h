@@ -17,6 +17,7 @@ struct report_output_opts {
     const char *out_dir;
     const char *basename;
     const char *paper;
+    const char *pdf_detail;   /**< "grouped" (NULL) or "full" */
     const char *data_dir;
     const char *fail_on;      /**< never, high, medium, low, fail, not_assessed, manual, new */
     const char *previous;     /**< previous report.json, or NULL */

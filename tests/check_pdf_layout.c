@@ -409,6 +409,39 @@ START_TEST(table_spanning_cell_uses_full_width)
 }
 END_TEST
 
+START_TEST(ids_shrink_rather_than_break)
+{
+    struct fake fk;
+    struct pdf_dev dev = fake_dev(&fk);
+    /* 10 code points at 8 pt = 40 points. */
+    ck_assert_double_eq(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "abcdefghij", 100, PDF_BREAK_NEVER), 8);
+    ck_assert_double_eq_tol(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "abcdefghij", 30, PDF_BREAK_NEVER), 6, 0.011);
+    ck_assert_double_eq(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "abcdefghij", 5, PDF_BREAK_NEVER), PDF_MIN_ID_SIZE);
+    /* A resource id only needs its longest segment ("bbbbbbbb/", 36 points) to fit. */
+    ck_assert_double_eq(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "/aa/bbbbbbbb/c", 40, PDF_BREAK_SLASH), 8);
+    ck_assert_double_eq_tol(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "/aa/bbbbbbbb/c", 18, PDF_BREAK_SLASH), 4, 0.011);
+    ck_assert_double_eq(pdf_fit_size(&dev, PDF_FONT_MONO, 8, "a b", 1, PDF_BREAK_WORDS), 8);
+
+    /* In a table: the finding id on one line (smaller), the resource id broken only after '/'. */
+    struct pdf_lay l;
+    fake_lay(&fk, &dev, &l, 140, 300); /* 100 points of content */
+    static const double half[2] = {0.5, 0.5};
+    struct pdf_table t = {.pad = 2};
+    pdf_table_begin(&l, &t, 2, half, NULL);
+    struct pdf_cell row[2] = {{.fill = PDF_NO_FILL}, {.fill = PDF_NO_FILL}};
+    pdf_cell_add_id(&row[0], PDF_FONT_MONO, 8, 0, "expressroute-NS-1-0123", PDF_BREAK_NEVER);
+    pdf_cell_add_id(&row[1], PDF_FONT_MONO, 4, 0, "/subscriptions/s1/resourceGroups/rg/providers/x", PDF_BREAK_SLASH);
+    pdf_table_row(&l, &t, row, 2);
+    ck_assert_str_eq(fk.v[0].s, "expressroute-NS-1-0123");
+    ck_assert(fk.v[0].size < 8);
+    for (size_t i = 2; i < fk.n; i++)
+        ck_assert_msg(fk.v[i - 1].s[strlen(fk.v[i - 1].s) - 1] == '/', "'%s' broken elsewhere than after '/'",
+                      fk.v[i - 1].s);
+    ck_assert_uint_gt(fk.n, 2);
+    fake_free(&fk);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
     Suite *s = suite_create("pdf_layout");
@@ -428,6 +461,7 @@ static Suite *layout_suite(void)
     tcase_add_test(t, table_repeats_header_and_keeps_rows_whole);
     tcase_add_test(t, table_row_taller_than_page_splits_between_lines);
     tcase_add_test(t, table_spanning_cell_uses_full_width);
+    tcase_add_test(t, ids_shrink_rather_than_break);
     suite_add_tcase(s, t);
     return s;
 }

@@ -182,9 +182,14 @@ static bool contains(const char *data, size_t n, const char *needle)
     return false;
 }
 
+static struct sb_render_opts opts_detail(const char *paper, const char *detail)
+{
+    return (struct sb_render_opts){tu_src_dir(), paper, detail};
+}
+
 static struct sb_render_opts opts(const char *paper)
 {
-    return (struct sb_render_opts){tu_src_dir(), paper};
+    return opts_detail(paper, NULL);
 }
 
 static char *render_ok(const struct sb_report *r, const char *dir, const char *name, const char *paper)
@@ -275,12 +280,119 @@ START_TEST(every_section_of_the_model_is_printed)
         "HTTP 403", "Changes since the previous assessment", "Status changed (1)", "pass \xe2\x86\x92 fail",
         "Method", "ns1_nsg_support", "GatewaySubnet passes only with no",
         "mcsb-audit report --input snapshot.json --baseline expressroute.json --format pdf", "Page 1 of",
-        "Emoji \xef\xbf\xbd outside the BMP",
+        "Management response:", "Resource index",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "'%s' not in the PDF text", want[i]);
     free(text);
     free(a);
+    free(dir);
+    report_free(r);
+}
+END_TEST
+
+/* pdftotext's own lines, unfolded. */
+static char *pdf_raw_text(const char *path)
+{
+    char *cmd = sb_xasprintf("pdftotext '%s' - 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    ck_assert_ptr_nonnull(p);
+    struct sb_buf b = {0};
+    int c;
+    while ((c = fgetc(p)) != EOF)
+        sb_buf_putc(&b, (char)c);
+    ck_assert_int_eq(pclose(p), 0);
+    return b.data ? sb_buf_take(&b) : sb_xstrdup("");
+}
+
+/* A line that ends in '/' continues on the next one: a resource id broken where it may be. */
+static char *join_after_slash(const char *text)
+{
+    struct sb_buf b = {0};
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n' && p > text && p[-1] == '/')
+            continue;
+        sb_buf_putc(&b, *p);
+    }
+    return sb_buf_take(&b);
+}
+
+/* `id` as a whole word (not the prefix of a longer id). */
+static bool has_word(const char *text, const char *id)
+{
+    size_t k = strlen(id);
+    for (const char *p = text; (p = strstr(p, id)) != NULL; p++)
+        if ((p == text || p[-1] == ' ' || p[-1] == '\n') && (p[k] == '\0' || p[k] == ' ' || p[k] == '\n'))
+            return true;
+    return false;
+}
+
+static size_t count_pages(const char *raw)
+{
+    size_t n = 0;
+    for (const char *p = raw; *p; p++)
+        n += *p == '\f';
+    return n;
+}
+
+START_TEST(grouped_findings_keep_ids_whole)
+{
+    struct sb_report *r = make_report(40);
+    char *dir = tu_tmpdir("pdf-grouped");
+    char *a = render_ok(r, dir, "g.pdf", NULL);
+    char *raw = pdf_raw_text(a);
+    char *joined = join_after_slash(raw);
+    size_t open = 0;
+    for (size_t i = 0; i < r->nresults; i++) {
+        const struct sb_result *res = &r->results[i];
+        bool printed = has_word(raw, res->id);
+        /* Every open finding is listed by its id, on one line; a pass only as a count. */
+        if (res->status == SB_STATUS_PASS) {
+            ck_assert_msg(!printed, "pass %s printed in grouped mode", res->id);
+            continue;
+        }
+        open++;
+        ck_assert_msg(printed, "finding id %s not found whole by pdftotext", res->id);
+        /* The resource index gives the full id, broken only after a '/'. */
+        ck_assert_msg(strstr(joined, res->resource_id) != NULL, "resource id %s not found", res->resource_id);
+    }
+    ck_assert_uint_gt(open, 50);
+    ck_assert(strstr(raw, "Management response:") != NULL);
+    ck_assert(strstr(raw, "Pass: 16 results.") != NULL);
+    free(joined);
+    free(raw);
+    free(a);
+    free(dir);
+    report_free(r);
+}
+END_TEST
+
+START_TEST(full_detail_prints_every_result)
+{
+    struct sb_report *r = make_report(40);
+    char *dir = tu_tmpdir("pdf-full");
+    char *grouped = render_ok(r, dir, "g.pdf", NULL);
+    char *path = sb_path_join(dir, "f.pdf");
+    struct sb_err e = {0};
+    struct sb_render_opts o = opts_detail(NULL, "full");
+    ck_assert_msg(render_pdf(r, &o, path, &e) == 0, "%s", e.msg);
+    char *raw = pdf_raw_text(path), *graw = pdf_raw_text(grouped);
+    for (size_t i = 0; i < r->nresults; i++)
+        ck_assert_msg(has_word(raw, r->results[i].id), "%s not in the full PDF", r->results[i].id);
+    char *text = pdf_text(path);
+    ck_assert(strstr(text, "Emoji \xef\xbf\xbd outside the BMP") != NULL);
+    free(text);
+    /* Grouping makes the findings shorter than one row with evidence per result. */
+    ck_assert_uint_lt(count_pages(graw), count_pages(raw));
+    o = opts_detail(NULL, "summary");
+    char *bad = sb_path_join(dir, "bad.pdf");
+    render_fails(r, &o, bad, SB_EXIT_USAGE, "summary");
+    free(bad);
+    free(raw);
+    free(graw);
+    free(path);
+    free(grouped);
     free(dir);
     report_free(r);
 }
@@ -344,7 +456,7 @@ START_TEST(missing_fonts_exit_4_and_no_file)
     struct sb_report *r = make_report(1);
     char *dir = tu_tmpdir("pdf-nofont");
     char *path = sb_path_join(dir, "x.pdf");
-    struct sb_render_opts o = {dir, NULL}; /* no fonts/ under it */
+    struct sb_render_opts o = {dir, NULL, NULL}; /* no fonts/ under it */
     render_fails(r, &o, path, SB_EXIT_OUTPUT, "fonts/DejaVuSans.ttf: cannot read font");
     free(path);
     free(dir);
@@ -393,6 +505,8 @@ static Suite *render_pdf_suite(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, renders_identical_bytes);
     tcase_add_test(t, every_section_of_the_model_is_printed);
+    tcase_add_test(t, grouped_findings_keep_ids_whole);
+    tcase_add_test(t, full_detail_prints_every_result);
     tcase_add_test(t, letter_paper);
     tcase_add_test(t, unknown_paper_is_usage_error);
     tcase_add_test(t, ten_thousand_results_render_in_seconds);

@@ -119,6 +119,38 @@ cmp -s "$pdf" "$work/b/report.pdf" || fail "two runs differ"
 report "$work/letter" --paper letter || [ $? -eq 1 ] || fail "letter report failed"
 pdfinfo "$work/letter/report.pdf" 2>/dev/null | grep -q '^Page size: *612 x 792' || fail "not Letter"
 
+# --pdf-detail: grouped (default) lists open findings by id and counts passes; full prints every result.
+report "$work/full" --pdf-detail full || [ $? -eq 1 ] || fail "--pdf-detail full failed"
+report "$work/grouped" --pdf-detail grouped || [ $? -eq 1 ] || fail "--pdf-detail grouped failed"
+cmp -s "$pdf" "$work/grouped/report.pdf" || fail "--pdf-detail grouped is not the default"
+(cd "$estate" && "$SB_BIN" report --quiet --input snapshot-contoso.json --pdf-detail some --format pdf \
+    --out-dir "$work/bad" 2>"$work/err0.txt")
+[ $? -eq 2 ] || fail "--pdf-detail some: expected a usage error"
+grep -q -- '--pdf-detail' "$work/err0.txt" || fail "--pdf-detail message: $(cat "$work/err0.txt")"
+(cd "$estate" && "$SB_BIN" report --format json --quiet --input snapshot-contoso.json --input arg-export-fabrikam.json \
+    --input diagnostic-settings-fabrikam.json --exceptions exceptions.json --out-dir "$work/json") || [ $? -eq 1 ] ||
+    fail "json report failed"
+pdftotext "$work/full/report.pdf" "$work/full.txt" 2>/dev/null || fail "pdftotext full"
+"$PY" - "$work/json/report.json" "$work/text.txt" "$work/full.txt" <<'EOF' || fail "grouped/full ids check failed"
+import json, re, sys
+results = json.load(open(sys.argv[1]))["results"]
+grouped = open(sys.argv[2], encoding="utf-8").read()
+full = open(sys.argv[3], encoding="utf-8").read()
+words = lambda t: set(re.split(r"\s+", t))
+gw, fw = words(grouped), words(full)
+# A line ending in '/' goes on with the next: the only place a resource id may break.
+joined = re.sub(r"/\n", "/", grouped)
+for r in results:
+    if r["status"] == "pass":
+        assert r["id"] not in gw, "pass %s listed in grouped mode" % r["id"]
+    else:
+        assert r["id"] in gw, "finding id %s not found whole" % r["id"]
+        if r["resource_id"]:
+            assert r["resource_id"] in joined, "resource id %s not found" % r["resource_id"]
+    assert r["id"] in fw, "finding id %s not in the full PDF" % r["id"]
+assert "Management response:" in grouped and "Resource index" in grouped
+EOF
+
 # Missing fonts: exit 4, a message naming the font, and nothing left in the output directory.
 mkdir -p "$work/nofonts" "$work/c"
 (cd "$estate" && "$SB_BIN" report --quiet --input snapshot-contoso.json --baseline "$baseline" \
