@@ -363,7 +363,7 @@ static void group_header(struct pdf_doc *d, const struct group *g)
     if (r0->exception) {
         const struct sb_exception *x = r0->exception;
         sb_buf_printf(&exc, "Exception %s (%s)%s%s%s%s: %s", x->entry_id, sb_exception_kind_label(x->kind),
-                      x->approver ? ", approved by " : "", x->approver ? x->approver : "", x->ticket ? ", " : "",
+                      x->approved_by ? ", approved by " : "", x->approved_by ? x->approved_by : "", x->ticket ? ", " : "",
                       x->ticket ? x->ticket : "", x->justification ? x->justification : "");
     }
     char *status = sb_result_status_text(r0);
