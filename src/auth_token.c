@@ -3,6 +3,7 @@
 #include "err.h"
 #include "http_multi.h"
 #include "http_url.h"
+#include "redact.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -25,6 +26,7 @@ struct auth {
     enum auth_kind kind;
     char *arm;            /* audience */
     char *token_url;      /* where tokens come from (not for static kinds) */
+    char *token_origin;   /* secrets and assertions go to this origin only */
     char *tenant, *client_id;
     char *secret;         /* client secret (never printed) */
     char *federated_file; /* re-read on every request: the platform rotates it */
@@ -32,7 +34,9 @@ struct auth {
     char *token_file;
     const char *ca_bundle;
     long timeout_ms;
+    long long deadline;
     bool verbose;
+    struct redact_set *redact;
 
     char *token;          /* current token */
     time_t refresh_at;    /* 0: never refresh by time */
@@ -62,6 +66,7 @@ void auth_free(struct auth *a)
         return;
     free(a->arm);
     free(a->token_url);
+    free(a->token_origin);
     free(a->tenant);
     free(a->client_id);
     wipe_free(a->secret);
@@ -111,6 +116,31 @@ static bool looks_like_azure_vm(void)
     return ok;
 }
 
+/* The token URL, built with curl's URL API on `endpoint`; its origin is where secrets may go. */
+static int set_token_url(struct auth *a, const char *endpoint, const char *path, const char *query, const char *what,
+                         struct sb_err *e)
+{
+    struct sb_err ue = {0};
+    a->token_url = http_url_build(endpoint, path, query, &ue);
+    if (!a->token_url)
+        return sb_err_set(e, SB_EXIT_USAGE, "%s: %s", what, ue.msg);
+    a->token_origin = http_url_origin(endpoint);
+    return 0;
+}
+
+/* A tenant is a GUID or a domain name: nothing that could change the token URL's path. */
+static bool tenant_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > 256 || strcmp(t, ".") == 0 || strcmp(t, "..") == 0)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '.'))
+            return false;
+    return true;
+}
+
 static int setup_managed_identity(struct auth *a, bool forced, struct sb_err *e)
 {
     char *endpoint = env_dup("IDENTITY_ENDPOINT");
@@ -122,20 +152,26 @@ static int setup_managed_identity(struct auth *a, bool forced, struct sb_err *e)
         a->kind = AUTH_MI_APPSERVICE;
         a->identity_header = header;
         header = NULL;
+        redact_add(a->redact, a->identity_header);
         if (http_url_check(endpoint, false, "IDENTITY_ENDPOINT", e) != 0) {
             rc = -1;
             goto done;
         }
-        a->token_url = sb_xasprintf("%s?api-version=2019-08-01&resource=%s%s%s", endpoint, res,
-                                    cid ? "&client_id=" : "", cid ? cid : "");
+        char *query = sb_xasprintf("api-version=2019-08-01&resource=%s%s%s", res, cid ? "&client_id=" : "",
+                                   cid ? cid : "");
+        rc = set_token_url(a, endpoint, NULL, query, "IDENTITY_ENDPOINT", e);
+        free(query);
+        if (rc != 0)
+            goto done;
     } else {
         a->kind = AUTH_MI_IMDS;
         const char *base = getenv("MCSB_AUDIT_IMDS_ENDPOINT");
         if (sb_empty(base) && !forced && !looks_like_azure_vm()) {
             rc = sb_err_set(e, SB_EXIT_AUTH,
-                            "no credential: set AZURE_ACCESS_TOKEN or --token-file; or AZURE_TENANT_ID and "
-                            "AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or use a "
-                            "managed identity (--managed-identity)");
+                            "no credential: set AZURE_ACCESS_TOKEN or --token-file (signed in with the Azure CLI: "
+                            "AZURE_ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv)); or "
+                            "AZURE_TENANT_ID and AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or "
+                            "AZURE_FEDERATED_TOKEN_FILE; or use a managed identity (--managed-identity)");
             goto done;
         }
         if (!sb_empty(base)) {
@@ -151,10 +187,10 @@ static int setup_managed_identity(struct auth *a, bool forced, struct sb_err *e)
         } else {
             base = IMDS_DEFAULT;
         }
-        char *b = http_trim_endpoint(base);
-        a->token_url = sb_xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s%s%s", b,
-                                    res, cid ? "&client_id=" : "", cid ? cid : "");
-        free(b);
+        char *query = sb_xasprintf("api-version=2018-02-01&resource=%s%s%s", res, cid ? "&client_id=" : "",
+                                   cid ? cid : "");
+        rc = set_token_url(a, base, "/metadata/identity/oauth2/token", query, "MCSB_AUDIT_IMDS_ENDPOINT", e);
+        free(query);
     }
 done:
     free(endpoint);
@@ -170,9 +206,20 @@ struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
     a->arm = http_trim_endpoint(cfg->arm_endpoint);
     a->ca_bundle = cfg->ca_bundle;
     a->timeout_ms = cfg->timeout_ms;
+    a->deadline = cfg->deadline;
     a->verbose = cfg->verbose;
+    a->redact = cfg->redact;
     a->tenant = env_dup("AZURE_TENANT_ID");
     a->client_id = env_dup("AZURE_CLIENT_ID");
+    /* Whatever credential is used, the process knows these: none may reach a message. */
+    redact_add(a->redact, getenv("AZURE_ACCESS_TOKEN"));
+    redact_add(a->redact, getenv("AZURE_CLIENT_SECRET"));
+    redact_add(a->redact, getenv("IDENTITY_HEADER"));
+    if (a->tenant && !tenant_ok(a->tenant)) {
+        sb_err_set(e, SB_EXIT_AUTH, "AZURE_TENANT_ID: not a tenant id or domain name");
+        auth_free(a);
+        return NULL;
+    }
 
     if (cfg->managed_identity) {
         if (setup_managed_identity(a, true, e) != 0) {
@@ -194,6 +241,7 @@ struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
         a->token_file = sb_xstrdup(cfg->token_file);
         if (read_secret_file(&a->token, a->token_file, "--token-file", e) != 0)
             goto fail;
+        redact_add(a->redact, a->token);
         a->generation = 1;
     } else if ((secret || fed) && a->tenant && a->client_id) {
         a->kind = secret ? AUTH_SECRET : AUTH_FEDERATED;
@@ -204,12 +252,12 @@ struct auth *auth_new(const struct auth_config *cfg, struct sb_err *e)
             a->federated_file = fed;
             fed = NULL;
         }
-        char *auth_host = http_trim_endpoint(cfg->authority_host);
-        char *tenant = curl_easy_escape(NULL, a->tenant, 0);
-        a->token_url = sb_xasprintf("%s/%s/oauth2/v2.0/token", auth_host, tenant);
-        curl_free(tenant);
-        free(auth_host);
-        if (http_url_check(a->token_url, false, "authority host", e) != 0)
+        if (http_url_check(cfg->authority_host, false, "authority host", e) != 0)
+            goto fail;
+        char *path = sb_xasprintf("/%s/oauth2/v2.0/token", a->tenant);
+        int rc = set_token_url(a, cfg->authority_host, path, NULL, "authority host", e);
+        free(path);
+        if (rc != 0)
             goto fail;
     } else if (secret || fed) {
         sb_err_set(e, SB_EXIT_AUTH, "%s is set but AZURE_TENANT_ID and AZURE_CLIENT_ID are both required",
@@ -277,6 +325,7 @@ static char *form_body(struct auth *a, struct sb_err *e)
                 free(parts[i]);
             return NULL;
         }
+        redact_add(a->redact, assertion); /* rotated by the platform: each new one joins the set */
         char *f = form_field("client_assertion", assertion);
         wipe_free(assertion);
         parts[3] = sb_xasprintf("client_assertion_type=%s&%s",
@@ -314,20 +363,14 @@ static long token_lifetime(const cJSON *j, time_t now)
     return 3600;
 }
 
-/* Short single-line copy of an identity-platform error text. */
-static char *short_text(const char *s)
-{
-    if (!s)
-        return sb_xstrdup("");
-    size_t n = strcspn(s, "\r\n");
-    if (n > 300)
-        n = 300;
-    return sb_xstrndup(s, n);
-}
 
 static int token_request(struct auth *a, struct sb_err *e)
 {
     bool is_mi = a->kind == AUTH_MI_APPSERVICE || a->kind == AUTH_MI_IMDS;
+    /* Secrets travel only to the endpoint they were configured for. */
+    if (!a->token_origin || !http_url_same_origin(a->token_url, a->token_origin))
+        return sb_err_set(e, SB_EXIT_AUTH, "token request (%s): the token URL left its endpoint; not sent",
+                          kind_names[a->kind]);
     char *body = NULL;
     if (!is_mi && !(body = form_body(a, e)))
         return -1;
@@ -337,6 +380,18 @@ static int token_request(struct auth *a, struct sb_err *e)
     char errbuf[CURL_ERROR_SIZE];
     char *failure = NULL;
     for (int attempt = 0; attempt < TOKEN_ATTEMPTS && rc != 0; attempt++) {
+        long limit = a->timeout_ms;
+        if (a->deadline) {
+            long long left = a->deadline - http_now_ms() - (attempt > 0 ? attempt * 1000LL : 0);
+            if (left <= 0) {
+                free(failure);
+                failure = sb_xstrdup(attempt ? "no time left before the collection deadline (--deadline) to retry"
+                                             : "the collection deadline (--deadline) was reached");
+                break;
+            }
+            if (left < limit)
+                limit = (long)left;
+        }
         if (attempt > 0) {
             struct timespec ts = {attempt, 0};
             nanosleep(&ts, NULL);
@@ -350,7 +405,7 @@ static int token_request(struct auth *a, struct sb_err *e)
         struct sb_buf resp = {0};
         struct curl_slist *hdr = NULL;
         errbuf[0] = '\0';
-        http_easy_common(h, a->token_url, a->ca_bundle, a->timeout_ms);
+        http_easy_common(h, a->token_url, a->ca_bundle, limit);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
@@ -377,10 +432,11 @@ static int token_request(struct auth *a, struct sb_err *e)
         free(failure);
         failure = NULL;
         if (cc != CURLE_OK) {
-            failure = sb_xasprintf("%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+            failure = redact_text(a->redact, errbuf[0] ? errbuf : curl_easy_strerror(cc), 300);
         } else if (status == 200 && cJSON_IsString(tok) && !sb_empty(tok->valuestring)) {
             wipe_free(a->token);
             a->token = sb_xstrdup(tok->valuestring);
+            redact_add(a->redact, a->token);
             time_t now = time(NULL);
             long life = token_lifetime(j, now);
             long margin = life / 2 < 300 ? life / 2 : 300;
@@ -390,10 +446,12 @@ static int token_request(struct auth *a, struct sb_err *e)
         } else {
             const cJSON *err = cJSON_GetObjectItemCaseSensitive(j, "error");
             const cJSON *desc = cJSON_GetObjectItemCaseSensitive(j, "error_description");
-            char *d = short_text(cJSON_GetStringValue(desc));
-            failure = sb_xasprintf("HTTP %ld%s%s%s%s", status, cJSON_IsString(err) ? " " : "",
-                                   cJSON_IsString(err) ? err->valuestring : "", d[0] ? ": " : "", d);
+            /* The identity platform's text is server text: it may echo what we sent. */
+            char *d = redact_text(a->redact, cJSON_GetStringValue(desc), 300);
+            char *code = redact_text(a->redact, cJSON_GetStringValue(err), 100);
+            failure = sb_xasprintf("HTTP %ld%s%s%s%s", status, code[0] ? " " : "", code, d[0] ? ": " : "", d);
             free(d);
+            free(code);
         }
         cJSON_Delete(j);
         /* The body holds a token: wipe before freeing. */

@@ -5,7 +5,9 @@
  *
  * The first method whose inputs are present wins. Tokens are cached and refreshed before
  * they expire, and once more on demand (after a 401). No token or secret is ever printed:
- * error messages carry HTTP status and the identity platform's error code/description only.
+ * error messages carry HTTP status and the identity platform's error code/description only, with
+ * every known secret redacted and control characters escaped. Secrets go only to the origin of
+ * the token endpoint they were configured for.
  */
 #ifndef SB_AUTH_TOKEN_H
 #define SB_AUTH_TOKEN_H
@@ -13,15 +15,18 @@
 #include <stdbool.h>
 
 struct sb_err;
+struct redact_set;
 
 struct auth_config {
     const char *arm_endpoint;   /**< e.g. https://management.azure.com (the token audience) */
     const char *authority_host; /**< e.g. https://login.microsoftonline.com */
     const char *token_file;     /**< --token-file, or NULL */
     const char *ca_bundle;      /**< NULL: system default */
-    long timeout_ms;
+    long timeout_ms;            /**< limit of each token request attempt */
+    long long deadline;         /**< http_now_ms() value after which no token request starts; 0: none */
     bool verbose;
     bool managed_identity;      /**< --managed-identity: skip 1-3, use the managed identity */
+    struct redact_set *redact;  /**< every secret and token auth learns is added here (borrowed; may be NULL) */
 };
 
 struct auth;

@@ -26,6 +26,8 @@ enum {
     OPT_MAX_PARALLEL,
     OPT_MAX_RETRIES,
     OPT_TIMEOUT,
+    OPT_MAX_PAGES,
+    OPT_DEADLINE,
     OPT_QUIET,
     OPT_VERBOSE,
     OPT_HELP,
@@ -48,7 +50,12 @@ enum {
     X("ca-bundle", required_argument, OPT_CA_BUNDLE, "FILE", "CA certificates for TLS verification")              \
     X("max-parallel", required_argument, OPT_MAX_PARALLEL, "N", "concurrent requests, 1-256 (default 16)")        \
     X("max-retries", required_argument, OPT_MAX_RETRIES, "N", "retries per request, 0-20 (default 5)")            \
-    X("timeout", required_argument, OPT_TIMEOUT, "SECONDS", "per-request timeout, 1-3600 (default 60)")           \
+    X("timeout", required_argument, OPT_TIMEOUT, "SECONDS",                                                       \
+      "limit of each HTTP attempt, token requests included, connect to last byte; 1-3600 (default 60)")        \
+    X("max-pages", required_argument, OPT_MAX_PAGES, "N",                                                         \
+      "pages read of one listing before the rest becomes a gap, 1-1000000 (default 1000)")                      \
+    X("deadline", required_argument, OPT_DEADLINE, "DURATION",                                                    \
+      "time for the whole collection, e.g. 90s, 30m, 2h, 1h30m (default 2h); unfinished requests become gaps")   \
     X("quiet", no_argument, OPT_QUIET, NULL, "no progress or summary on stderr (errors still shown)")            \
     X("verbose", no_argument, OPT_VERBOSE, NULL, "log every request (method, path, status, time) on stderr")      \
     X("help", no_argument, OPT_HELP, NULL, "show this help and exit")
@@ -87,6 +94,10 @@ void collect_usage(FILE *f)
           "AZURE_FEDERATED_TOKEN_FILE (workload identity); managed identity (IDENTITY_ENDPOINT +\n"
           "IDENTITY_HEADER, else the instance metadata service on Azure VMs or with --managed-identity).\n"
           "\n"
+          "Limits: a server may ask for a wait (Retry-After) of at most 120 s; a longer one is cut to\n"
+          "120 s, and one that would end after --deadline ends that request as a gap. Reaching\n"
+          "--max-pages or --deadline writes the snapshot with gaps (exit 5).\n"
+          "\n"
           "Exit status: 0 complete; 5 snapshot written with gaps; 6 authentication failed;\n"
           "7 nothing collected; 2 usage error; 4 output or system error.\n",
           f);
@@ -111,6 +122,7 @@ struct collect_args {
 static int parse_int(const char *s, long lo, long hi, const char *opt, long *out, struct sb_err *e)
 {
     char *end;
+    *out = 0; /* written on every path: callers may read it without tracking the result */
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi)
@@ -129,6 +141,55 @@ static int scope_id(char **out, const char *arg, const char *prefix, const char 
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-_.()", *p)))
             return sb_err_set(e, SB_EXIT_USAGE, "--%s: '%s' is not an id", opt, arg);
     *out = sb_xstrdup(id);
+    return 0;
+}
+
+int collect_parse_duration(const char *s, long long *out_ms)
+{
+    static const long long week_ms = 7LL * 24 * 3600 * 1000;
+    long long total = 0;
+    const char *p = s;
+    *out_ms = 0;
+    if (sb_empty(s))
+        return -1;
+    while (*p) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        long long n = 0;
+        while (*p >= '0' && *p <= '9') {
+            n = n * 10 + (*p++ - '0');
+            if (n > week_ms)
+                return -1;
+        }
+        long long unit = 1000;
+        switch (*p) {
+        case 'd':
+            unit = 24LL * 3600 * 1000;
+            break;
+        case 'h':
+            unit = 3600LL * 1000;
+            break;
+        case 'm':
+            unit = 60LL * 1000;
+            break;
+        case 's':
+            break;
+        case '\0':
+            if (total != 0)
+                return -1; /* "1h30": minutes or seconds? */
+            break;         /* a bare number: seconds */
+        default:
+            return -1;
+        }
+        if (*p)
+            p++;
+        total += n * unit;
+        if (total > week_ms)
+            return -1;
+    }
+    if (total <= 0)
+        return -1;
+    *out_ms = total;
     return 0;
 }
 
@@ -190,6 +251,17 @@ static int handle(struct collect_args *a, int id, const char *arg, struct sb_err
             return -1;
         c->timeout_ms = v * 1000;
         return 0;
+    case OPT_MAX_PAGES:
+        if (parse_int(arg, 1, 1000000, "max-pages", &v, e) != 0)
+            return -1;
+        c->max_pages = (int)v;
+        return 0;
+    case OPT_DEADLINE:
+        if (collect_parse_duration(arg, &c->deadline_ms) != 0)
+            return sb_err_set(e, SB_EXIT_USAGE,
+                              "--deadline: expected a duration from 1s to 7d such as 90s, 30m, 2h or 1h30m, got '%s'",
+                              arg);
+        return 0;
     case OPT_QUIET:
         c->quiet = true;
         return 0;
@@ -210,6 +282,8 @@ static int parse_args(struct collect_args *a, int argc, char **argv, struct sb_e
     c->max_retries = 5;
     c->timeout_ms = 60000;
     c->retry_base_ms = 500;
+    c->max_pages = COLLECT_DEFAULT_MAX_PAGES;
+    c->deadline_ms = COLLECT_DEFAULT_DEADLINE_MS;
     optind = 0; /* main may have run getopt already; 0 makes glibc start over */
     opterr = 0;
     int ch;

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "http_multi.h"
 #include "http_url.h"
+#include "redact.h"
 #include "snapshot_write.h"
 #include "util.h"
 
@@ -91,6 +92,7 @@ struct collector {
     size_t arg_pages_ok;
     char **visible;    /* subscription ids from the listing */
     size_t n_visible, cap_visible;
+    struct redact_set *redact; /* every secret this collection knows: kept out of gaps and stderr */
 };
 
 enum job_kind { JOB_SUB_LIST, JOB_SUB_GET, JOB_ARG, JOB_DIAG, JOB_PORT };
@@ -104,6 +106,7 @@ struct job {
     size_t n_subs;
     bool mg;            /* ARG: subs are management group ids */
     struct strset seen; /* nextLinks / $skipTokens already followed */
+    int pages;          /* pages read of this listing (--max-pages) */
     size_t count;       /* DIAG: settings so far */
     bool query_after;   /* SUB_LIST: run Resource Graph on the result */
 };
@@ -132,16 +135,52 @@ static struct job *job_new(struct collector *col, enum job_kind kind, const char
 
 static http_done_fn on_done;
 
+/* Every gap goes through here: server text (ids, paths, codes, messages) may carry our secrets or
+ * terminal escapes, and gaps reach stderr, the snapshot and every report. */
+static void add_gap(struct collector *col, const char *scope, const char *collection, const char *request,
+                    long status, const char *code, const char *message)
+{
+    char *s = redact_text(col->redact, scope, 2 * 4096);
+    char *q = redact_text(col->redact, request, 2 * 4096);
+    char *c = redact_text(col->redact, code, 256);
+    char *m = redact_text(col->redact, message, COLLECT_MESSAGE_MAX);
+    snapshot_add_gap(&col->snap, s, collection, q, status, c, m);
+    free(s);
+    free(q);
+    free(c);
+    free(m);
+}
+
 static void gap(struct collector *col, const char *scope, const char *collection, const struct http_result *r)
 {
-    snapshot_add_gap(&col->snap, scope, collection, r->request, r->status, r->error_code, r->message);
+    add_gap(col, scope, collection, r->request, r->status, r->error_code, r->message);
 }
 
 /* A gap on a request that got an answer (`r`) Azure considered fine but we cannot use. */
 static void gap_text(struct collector *col, const char *scope, const char *collection, const struct http_result *r,
                      const char *code, const char *message)
 {
-    snapshot_add_gap(&col->snap, scope, collection, r->request, r->status, code, message);
+    add_gap(col, scope, collection, r->request, r->status, code, message);
+}
+
+/* A request the collector could not even build: a gap without an HTTP exchange. */
+static void gap_unsent(struct collector *col, const char *scope, const char *collection, const char *method,
+                       const char *code, const char *message)
+{
+    char *request = sb_xasprintf("%s (not sent)", method);
+    add_gap(col, scope, collection, request, 0, code, message);
+    free(request);
+}
+
+/* endpoint + path + query through curl's URL API, on the ARM origin; NULL (and a gap) otherwise. */
+static char *arm_url(struct collector *col, const char *scope, const char *collection, const char *method,
+                     const char *path, const char *query)
+{
+    struct sb_err e = {0};
+    char *url = http_url_build(col->arm, path, query, &e);
+    if (!url)
+        gap_unsent(col, scope, collection, method, "InvalidResourceId", e.msg);
+    return url;
 }
 
 static const char *job_collection(const struct job *j)
@@ -176,9 +215,10 @@ static void submit_arg(struct collector *col, struct job *j, const char *skip_to
         cJSON_AddStringToObject(opt, "$skipToken", skip_token);
     char *text = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
-    char *url = sb_xasprintf("%s/providers/Microsoft.ResourceGraph/resources?api-version=%s", col->arm,
-                             SNAP_API_RESOURCE_GRAPH);
-    http_submit(col->http, "POST", url, text, HTTP_CLASS_ARG, true, on_done, j);
+    /* A fixed path on the configured endpoint: building it fails only for a broken endpoint. */
+    char *url = http_url_build(col->arm, "/providers/Microsoft.ResourceGraph/resources",
+                               "api-version=" SNAP_API_RESOURCE_GRAPH, NULL);
+    http_submit(col->http, "POST", url ? url : "invalid:", text, HTTP_CLASS_ARG, true, on_done, j);
     free(url);
     cJSON_free(text);
 }
@@ -213,8 +253,8 @@ static void arg_gap_each(struct collector *col, const struct job *j, const struc
 {
     for (size_t i = 0; i < j->n_subs; i++) {
         char *scope = scope_of(j, i);
-        snapshot_add_gap(&col->snap, scope, "resources", r->request, r->status, code ? code : r->error_code,
-                         code ? message : r->message);
+        add_gap(col, scope, "resources", r->request, r->status, code ? code : r->error_code,
+                code ? message : r->message);
         free(scope);
     }
 }
@@ -226,6 +266,7 @@ static void submit_get(struct collector *col, struct job *j, const char *url)
     http_submit(col->http, "GET", url, NULL, HTTP_CLASS_ARM, j->kind == JOB_SUB_LIST, on_done, j);
 }
 
+/* `id` was checked by add_row (http_resource_id_problem) before it gets here. */
 static void queue_detail(struct collector *col, enum job_kind kind, const char *id)
 {
     char *lower = sb_lower(id);
@@ -235,14 +276,16 @@ static void queue_detail(struct collector *col, enum job_kind kind, const char *
     free(key);
     if (!fresh)
         return;
+    const char *collection = kind == JOB_DIAG ? "diagnosticSettings" : "expressRoutePorts";
+    char *path = kind == JOB_DIAG ? sb_xasprintf("%s/providers/Microsoft.Insights/diagnosticSettings", id)
+                                  : sb_xstrdup(id);
+    char *url = arm_url(col, id, collection, "GET", path,
+                        kind == JOB_DIAG ? "api-version=" SNAP_API_DIAGNOSTICS : "api-version=" SNAP_API_NETWORK);
+    free(path);
+    if (!url)
+        return;
     struct job *j = job_new(col, kind, id);
     j->resource_id = sb_xstrdup(id);
-    char *path = http_path_escape(id);
-    char *url = kind == JOB_DIAG
-                    ? sb_xasprintf("%s%s/providers/Microsoft.Insights/diagnosticSettings?api-version=%s", col->arm,
-                                   path, SNAP_API_DIAGNOSTICS)
-                    : sb_xasprintf("%s%s?api-version=%s", col->arm, path, SNAP_API_NETWORK);
-    free(path);
     submit_get(col, j, url);
     free(url);
 }
@@ -272,10 +315,22 @@ static bool port_needs_get(const cJSON *row)
     return false;
 }
 
-static void add_row(struct collector *col, cJSON *row, int priority)
+/* Keep a row (a resource) from the response `r` of job `j`. A row whose id is not a clean ARM
+ * path is not evidence of anything and must never become a URL: it is a gap instead. */
+static void add_row(struct collector *col, const struct job *j, const struct http_result *r, cJSON *row,
+                    int priority)
 {
     const char *id = str_at(row, "id");
     const char *type = str_at(row, "type");
+    const char *problem = sb_empty(id) ? NULL : http_resource_id_problem(id);
+    if (problem) {
+        char *msg = sb_xasprintf("the response names a resource whose id %s; the row is not used and nothing is "
+                                 "requested for it", problem);
+        add_gap(col, id, job_collection(j), r->request, r->status, "InvalidResourceId", msg);
+        free(msg);
+        cJSON_Delete(row);
+        return;
+    }
     if (!sb_empty(id) && type) {
         const cJSON *props = cJSON_GetObjectItemCaseSensitive(row, "properties");
         if (sb_ieq(type, "microsoft.network/expressroutecircuits") ||
@@ -290,24 +345,45 @@ static void add_row(struct collector *col, cJSON *row, int priority)
     snapshot_add_resource(&col->snap, row, priority);
 }
 
-/* Follow a nextLink if present. Returns true when another page was requested. */
-static bool follow_next(struct collector *col, struct job *j, const struct http_result *r)
+enum next_step { NEXT_END, NEXT_FOLLOWED, NEXT_GAP };
+
+/* True when job j may read one more page (--max-pages). */
+static bool page_allowed(const struct collector *col, const struct job *j)
 {
+    return j->pages < col->cfg->max_pages;
+}
+
+static char *page_limit_message(const struct collector *col)
+{
+    return sb_xasprintf("stopped after %d pages (--max-pages); the listing has more", col->cfg->max_pages);
+}
+
+/* Follow a nextLink if present (the page just read counts against --max-pages). */
+static enum next_step follow_next(struct collector *col, struct job *j, const struct http_result *r)
+{
+    j->pages++;
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(r->json, "nextLink");
     const char *link = cJSON_GetStringValue(next);
     if (sb_empty(link))
-        return false;
+        return NEXT_END;
+    /* The link came from a server and will carry our token: same origin, no user info. */
     if (!http_url_same_origin(link, col->arm_origin)) {
         gap_text(col, j->scope, job_collection(j), r, "InvalidNextLink",
                  "nextLink points outside the ARM endpoint; not followed");
-        return false;
+        return NEXT_GAP;
     }
     if (!strset_add(&j->seen, link)) {
         gap_text(col, j->scope, job_collection(j), r, "PagingLoop", "nextLink repeats a page already read");
-        return false;
+        return NEXT_GAP;
+    }
+    if (!page_allowed(col, j)) {
+        char *msg = page_limit_message(col);
+        gap_text(col, j->scope, job_collection(j), r, "PageLimit", msg);
+        free(msg);
+        return NEXT_GAP;
     }
     submit_get(col, j, link);
-    return true;
+    return NEXT_FOLLOWED;
 }
 
 /* ---- completion handlers ---- */
@@ -332,8 +408,9 @@ static bool done_sub_list(struct collector *col, struct job *j, struct http_resu
             col->visible[col->n_visible++] = sb_xstrdup(str_at(v, "subscriptionId"));
         }
     }
-    if (follow_next(col, j, r))
+    if (follow_next(col, j, r) == NEXT_FOLLOWED)
         return true;
+    /* An incomplete listing is a gap already; the subscriptions it did list are still queried. */
     if (j->query_after)
         query_subscriptions(col, col->visible, col->n_visible);
     return false;
@@ -348,9 +425,10 @@ static bool done_arg(struct collector *col, struct job *j, struct http_result *r
     }
     col->arg_pages_ok++;
     col->prog->pages++;
+    j->pages++;
     cJSON *row;
     while ((row = cJSON_DetachItemFromArray((cJSON *)data, 0)))
-        add_row(col, row, 0);
+        add_row(col, j, r, row, 0);
     if (sb_ieq(str_at(r->json, "resultTruncated"), "true"))
         arg_gap_each(col, j, r, "ResultTruncated", "Resource Graph truncated the result");
     const char *token = str_at(r->json, "$skipToken");
@@ -358,6 +436,12 @@ static bool done_arg(struct collector *col, struct job *j, struct http_result *r
         return false;
     if (!strset_add(&j->seen, token)) {
         arg_gap_each(col, j, r, "PagingLoop", "Resource Graph returned a $skipToken already used");
+        return false;
+    }
+    if (!page_allowed(col, j)) {
+        char *msg = page_limit_message(col);
+        arg_gap_each(col, j, r, "PageLimit", msg);
+        free(msg);
         return false;
     }
     submit_arg(col, j, token);
@@ -389,11 +473,14 @@ static bool done_diag(struct collector *col, struct job *j, struct http_result *
             cJSON_AddStringToObject(s, "type", "Microsoft.Insights/diagnosticSettings");
         }
         j->count++;
-        add_row(col, s, 0);
+        add_row(col, j, r, s, 0);
     }
-    if (follow_next(col, j, r))
+    enum next_step step = follow_next(col, j, r);
+    if (step == NEXT_FOLLOWED)
         return true;
-    snapshot_add_collected(&col->snap, j->resource_id, "diagnosticSettings", j->count);
+    /* "Read, N settings" only for a list read to its end: a cut list is a gap, not a count. */
+    if (step == NEXT_END)
+        snapshot_add_collected(&col->snap, j->resource_id, "diagnosticSettings", j->count);
     return false;
 }
 
@@ -406,7 +493,7 @@ static bool done_port(struct collector *col, struct job *j, struct http_result *
     }
     cJSON *body = r->json;
     r->json = NULL;
-    add_row(col, body, 1);
+    add_row(col, j, r, body, 1);
     return false;
 }
 
@@ -546,9 +633,9 @@ static void start_jobs(struct collector *col)
     if (cfg->n_subscriptions) {
         for (size_t i = 0; i < cfg->n_subscriptions; i++) {
             char *scope = sb_xasprintf("/subscriptions/%s", cfg->subscriptions[i]);
-            struct job *j = job_new(col, JOB_SUB_GET, scope);
-            char *url = sb_xasprintf("%s%s?api-version=%s", col->arm, scope, SNAP_API_SUBSCRIPTIONS);
-            submit_get(col, j, url);
+            char *url = arm_url(col, scope, "subscriptions", "GET", scope, "api-version=" SNAP_API_SUBSCRIPTIONS);
+            if (url)
+                submit_get(col, job_new(col, JOB_SUB_GET, scope), url);
             free(url);
             free(scope);
         }
@@ -562,8 +649,8 @@ static void start_jobs(struct collector *col)
         /* Every visible subscription: the listing also feeds Resource Graph unless MGs scope the query. */
         struct job *j = job_new(col, JOB_SUB_LIST, "/subscriptions");
         j->query_after = cfg->n_management_groups == 0;
-        char *url = sb_xasprintf("%s/subscriptions?api-version=%s", col->arm, SNAP_API_SUBSCRIPTIONS);
-        submit_get(col, j, url);
+        char *url = http_url_build(col->arm, "/subscriptions", "api-version=" SNAP_API_SUBSCRIPTIONS, NULL);
+        submit_get(col, j, url ? url : "invalid:");
         free(url);
     }
 }
@@ -577,12 +664,19 @@ int collect_run(const struct collect_config *cfg, struct sb_err *e)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
+    long long deadline = cfg->deadline_ms > 0 ? http_now_ms() + cfg->deadline_ms : 0;
+    col.redact = redact_set_new();
     col.arm = http_trim_endpoint(cfg->arm_endpoint);
     col.arm_origin = http_url_origin(col.arm);
+    if (!col.arm_origin) {
+        sb_err_set(e, SB_EXIT_USAGE, "--arm-endpoint: not a valid URL");
+        rc = SB_EXIT_USAGE;
+        goto done;
+    }
     struct auth_config ac = {.arm_endpoint = col.arm, .authority_host = cfg->authority_host,
                              .token_file = cfg->token_file, .ca_bundle = cfg->ca_bundle,
-                             .timeout_ms = cfg->timeout_ms, .verbose = cfg->verbose,
-                             .managed_identity = cfg->managed_identity};
+                             .timeout_ms = cfg->timeout_ms, .deadline = deadline, .verbose = cfg->verbose,
+                             .managed_identity = cfg->managed_identity, .redact = col.redact};
     auth = auth_new(&ac, e);
     if (!auth) {
         rc = e->code;
@@ -599,7 +693,8 @@ int collect_run(const struct collect_config *cfg, struct sb_err *e)
     }
     struct http_options ho = {.timeout_ms = cfg->timeout_ms, .max_parallel = cfg->max_parallel,
                               .max_retries = cfg->max_retries, .retry_base_ms = cfg->retry_base_ms,
-                              .ca_bundle = cfg->ca_bundle, .verbose = cfg->verbose, .progress = cfg->progress};
+                              .ca_bundle = cfg->ca_bundle, .verbose = cfg->verbose, .progress = cfg->progress,
+                              .origin = col.arm_origin, .deadline = deadline, .redact = col.redact};
     col.http = http_client_new(&ho, auth, e);
     if (!col.http) {
         rc = SB_EXIT_OUTPUT;
@@ -640,8 +735,11 @@ int collect_run(const struct collect_config *cfg, struct sb_err *e)
     }
     rc = col.snap.n_gaps ? SB_EXIT_INCOMPLETE : SB_EXIT_OK;
 done:
+    /* The last line of defence: no message leaves with a secret or a raw control character in it. */
+    redact_buf(col.redact, e->msg, sizeof e->msg);
     http_client_free(col.http);
     auth_free(auth);
+    redact_set_free(col.redact);
     snapshot_clear(&col.snap);
     strset_free(&col.queued);
     for (size_t i = 0; i < col.n_visible; i++)

@@ -23,8 +23,10 @@ struct collect_config {
     const char *ca_bundle;
     int max_parallel;
     int max_retries;
-    long timeout_ms;
+    long timeout_ms;               /**< --timeout: each HTTP attempt, token requests included */
     long retry_base_ms;
+    int max_pages;                 /**< --max-pages: pages read of one listing before it becomes a gap */
+    long long deadline_ms;         /**< --deadline: the whole collection; 0 = none */
     bool managed_identity;         /**< --managed-identity */
     bool quiet, verbose, progress;
 };
@@ -33,6 +35,19 @@ struct collect_config {
 #define COLLECT_ARG_BATCH 300
 /** Resource Graph page size. */
 #define COLLECT_ARG_TOP 1000
+/** Default --max-pages: 1,000 Resource Graph pages are a million rows for one batch. */
+#define COLLECT_DEFAULT_MAX_PAGES 1000
+/** Default --deadline: two hours. */
+#define COLLECT_DEFAULT_DEADLINE_MS (2LL * 3600 * 1000)
+/** Longest gap message kept (bytes); server text beyond it is cut. */
+#define COLLECT_MESSAGE_MAX 1024
+
+/**
+ * Parse a --deadline value: a sequence of NUMBER UNIT with units d, h, m, s ("90s", "30m", "2h",
+ * "1h30m"); a bare number is seconds. Returns 0 and the total in *out_ms, or -1 when malformed
+ * or zero or longer than 7 days.
+ */
+int collect_parse_duration(const char *s, long long *out_ms);
 
 /**
  * Collect and write the snapshot. Returns an enum sb_exit value; for 4/6/7 `e` holds the

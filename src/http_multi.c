@@ -3,6 +3,7 @@
 #include "auth_token.h"
 #include "err.h"
 #include "http_url.h"
+#include "redact.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #define QUOTA_LOW 10            /* remaining-* below this: slow down */
-#define MAX_WAIT_MS 600000L     /* cap on a server-requested wait */
 #define BACKOFF_CAP_MS 30000L
 #define PROGRESS_EVERY_MS 250
 
@@ -62,9 +62,11 @@ struct http_client {
     char auth_msg[1024];
     long long last_draw;
     bool drew;
+    struct http_req **running; /* transfers in the multi handle (abandoned at the deadline) */
+    size_t n_running, cap_running;
 };
 
-static long long mono_ms(void)
+long long http_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -115,7 +117,7 @@ struct http_client *http_client_new(const struct http_options *o, struct auth *a
     }
     curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
     curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->o.max_parallel);
-    c->rng = (uint64_t)mono_ms() * 6364136223846793005ULL ^ (uint64_t)getpid() ^ 0x9e3779b97f4a7c15ULL;
+    c->rng = (uint64_t)http_now_ms() * 6364136223846793005ULL ^ (uint64_t)getpid() ^ 0x9e3779b97f4a7c15ULL;
     if (c->rng == 0)
         c->rng = 1;
     return c;
@@ -146,6 +148,12 @@ void http_client_free(struct http_client *c)
             r = n;
         }
     }
+    for (size_t i = 0; i < c->n_running; i++) {
+        curl_multi_remove_handle(c->multi, c->running[i]->easy);
+        curl_easy_cleanup(c->running[i]->easy);
+        req_free(c->running[i]);
+    }
+    free(c->running);
     curl_multi_cleanup(c->multi);
     free(c);
 }
@@ -186,13 +194,38 @@ void http_submit(struct http_client *c, const char *method, const char *url, con
     enqueue(c, r);
 }
 
-/* Milliseconds from "hh:mm:ss" (Resource Graph's x-ms-user-quota-resets-after). */
+/* Milliseconds from "hh:mm:ss" (Resource Graph's x-ms-user-quota-resets-after), capped like Retry-After. */
 static long parse_hms(const char *s)
 {
     unsigned h, m, sec;
     if (sscanf(s, "%u:%u:%u", &h, &m, &sec) != 3 || m > 59 || sec > 59 || h > 24)
         return -1;
-    return (long)((h * 3600 + m * 60 + sec) * 1000);
+    long ms = (long)((h * 3600 + m * 60 + sec) * 1000);
+    return ms > HTTP_MAX_WAIT_MS ? HTTP_MAX_WAIT_MS : ms;
+}
+
+long http_retry_after_ms(const char *value, time_t now)
+{
+    if (sb_empty(value))
+        return -1;
+    const char *p = value;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p != value && *p == '\0') {
+        /* Delta seconds; any number of digits (10^9, or more than a long holds) is capped. */
+        size_t digits = (size_t)(p - value);
+        if (digits > 6)
+            return HTTP_MAX_WAIT_MS;
+        long secs = strtol(value, NULL, 10);
+        return secs * 1000 > HTTP_MAX_WAIT_MS ? HTTP_MAX_WAIT_MS : secs * 1000;
+    }
+    time_t when = curl_getdate(value, NULL);
+    if (when == (time_t)-1)
+        return -1;
+    if (when <= now)
+        return 0;
+    long long d = ((long long)when - (long long)now) * 1000;
+    return d > HTTP_MAX_WAIT_MS ? HTTP_MAX_WAIT_MS : (long)d;
 }
 
 static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
@@ -217,17 +250,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
     while (*v == ' ' || *v == '\t')
         v++;
     if (strcasecmp(line, "Retry-After") == 0) {
-        char *end;
-        long secs = strtol(v, &end, 10);
-        if (end != v && *end == '\0' && secs >= 0) {
-            r->retry_after_ms = secs > MAX_WAIT_MS / 1000 ? MAX_WAIT_MS : secs * 1000;
-        } else {
-            time_t when = curl_getdate(v, NULL);
-            if (when > 0) {
-                long long d = ((long long)when - (long long)time(NULL)) * 1000;
-                r->retry_after_ms = d < 0 ? 0 : d > MAX_WAIT_MS ? MAX_WAIT_MS : (long)d;
-            }
-        }
+        r->retry_after_ms = http_retry_after_ms(v, time(NULL));
     } else if (strcasecmp(line, "x-ms-user-quota-resets-after") == 0) {
         r->quota_reset_ms = parse_hms(v);
     } else if (strncasecmp(line, "x-ms-ratelimit-remaining-", 25) == 0 ||
@@ -263,13 +286,35 @@ static void deliver_failure(struct http_client *c, struct http_req *r, long stat
     r->done(c, &res, r->ctx);
 }
 
+static bool past_deadline(const struct http_client *c, long long at)
+{
+    return c->o.deadline && at >= c->o.deadline;
+}
+
+static void deliver_deadline(struct http_client *c, struct http_req *r, long status)
+{
+    deliver_failure(c, r, status, "DeadlineExceeded",
+                    "the collection deadline (--deadline) was reached before this request completed");
+}
+
 static int start(struct http_client *c, struct http_req *r, long long now)
 {
     const char *token = NULL;
     struct sb_err e = {0};
+    if (past_deadline(c, now)) {
+        deliver_deadline(c, r, 0);
+        return -1;
+    }
+    /* The one place a token is attached: whatever built the URL, it goes to the ARM origin only. */
+    if (!c->o.origin || !http_url_same_origin(r->url, c->o.origin)) {
+        deliver_failure(c, r, 0, "ForeignOrigin",
+                        "the request URL is not on the Resource Manager endpoint; not sent");
+        return -1;
+    }
     if (c->auth_broken || auth_get(c->auth, r->force_token, r->token_gen, &token, &r->token_gen, &e) != 0) {
         if (!c->auth_broken) {
             c->auth_broken = true;
+            redact_buf(c->o.redact, e.msg, sizeof e.msg);
             snprintf(c->auth_msg, sizeof c->auth_msg, "%s", e.msg);
             fprintf(stderr, "mcsb-audit: %s\n", e.msg);
         }
@@ -296,7 +341,11 @@ static int start(struct http_client *c, struct http_req *r, long long now)
     r->hdr = curl_slist_append(r->hdr, "Accept: application/json");
     if (r->body)
         r->hdr = curl_slist_append(r->hdr, "Content-Type: application/json");
-    http_easy_common(r->easy, r->url, c->o.ca_bundle, c->o.timeout_ms);
+    /* No attempt may outlive the deadline. */
+    long limit = c->o.timeout_ms;
+    if (c->o.deadline && c->o.deadline - now < limit)
+        limit = (long)(c->o.deadline - now);
+    http_easy_common(r->easy, r->url, c->o.ca_bundle, limit < 1 ? 1 : limit);
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdr);
     curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -314,6 +363,8 @@ static int start(struct http_client *c, struct http_req *r, long long now)
         c->prog.retries++;
     c->prog.requests++;
     c->prog.active++;
+    sb_grow((void **)&c->running, &c->cap_running, c->n_running + 1, sizeof *c->running);
+    c->running[c->n_running++] = r;
     curl_multi_add_handle(c->multi, r->easy);
     return 0;
 }
@@ -361,27 +412,52 @@ static void push_gate(struct http_client *c, enum http_class cls, long long unti
         c->gate[cls] = until;
 }
 
-static void retry_later(struct http_client *c, struct http_req *r, long long now, long wait_ms)
+/* Schedule the next attempt, unless it would start after the deadline: then the request ends
+ * here (delivered and freed) as a gap that says why it waited (`status`, `why`). */
+static void retry_later(struct http_client *c, struct http_req *r, long long now, long wait_ms, long status,
+                        const char *why)
 {
+    if (past_deadline(c, now + wait_ms)) {
+        char *msg = sb_xasprintf("%s; the next attempt, in %ld s, would start after the collection deadline "
+                                 "(--deadline)", why, (wait_ms + 999) / 1000);
+        deliver_failure(c, r, status, "DeadlineExceeded", msg);
+        free(msg);
+        req_free(r);
+        return;
+    }
     r->not_before = now + wait_ms;
     enqueue(c, r);
+}
+
+/* Take r off the list of running transfers. */
+static void forget_active(struct http_client *c, struct http_req *r)
+{
+    for (size_t i = 0; i < c->n_running; i++)
+        if (c->running[i] == r) {
+            c->running[i] = c->running[--c->n_running];
+            return;
+        }
 }
 
 /* One attempt ended: deliver, or schedule the next attempt. Takes ownership of r. */
 static void finish(struct http_client *c, struct http_req *r, CURLcode cc)
 {
-    long long now = mono_ms();
+    long long now = http_now_ms();
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_multi_remove_handle(c->multi, r->easy);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
     c->prog.active--;
+    forget_active(c, r);
     if (cc != CURLE_OK)
         status = 0;
-    if (c->o.verbose)
-        fprintf(stderr, "mcsb-audit: %s -> %ld (%lld ms, attempt %d)%s%s\n", r->label, status, now - r->started,
+    if (c->o.verbose) {
+        char *label = redact_text(c->o.redact, r->label, 0);
+        fprintf(stderr, "mcsb-audit: %s -> %ld (%lld ms, attempt %d)%s%s\n", label, status, now - r->started,
                 r->attempts, cc != CURLE_OK ? " " : "", cc != CURLE_OK ? curl_easy_strerror(cc) : "");
+        free(label);
+    }
 
     /* Slow down before the quota runs out rather than after. */
     if (r->remaining >= 0) {
@@ -404,8 +480,12 @@ static void finish(struct http_client *c, struct http_req *r, CURLcode cc)
             msg = sb_xstrdup(r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
             code = cc == CURLE_OPERATION_TIMEDOUT ? "Timeout" : "NetworkError";
         }
+        if (cc == CURLE_OPERATION_TIMEDOUT && past_deadline(c, now)) {
+            deliver_deadline(c, r, 0);
+            goto done;
+        }
         if (can_retry) {
-            retry_later(c, r, now, backoff_ms(c, r->attempts));
+            retry_later(c, r, now, backoff_ms(c, r->attempts), 0, msg);
             free(msg);
             return;
         }
@@ -416,7 +496,7 @@ static void finish(struct http_client *c, struct http_req *r, CURLcode cc)
         /* Expired or revoked token: fetch a new one once and try again at once. */
         r->auth_retried = true;
         r->force_token = true;
-        retry_later(c, r, now, 0);
+        retry_later(c, r, now, 0, status, "the token was refused");
         return;
     }
     if (status == 429 || status == 408 || status == 500 || status == 502 || status == 503 || status == 504) {
@@ -426,12 +506,16 @@ static void finish(struct http_client *c, struct http_req *r, CURLcode cc)
                 wait = r->retry_after_ms >= 0 ? r->retry_after_ms : r->quota_reset_ms;
                 if (wait >= 0) {
                     wait += (long)(next_rand(c) % 250);
-                    push_gate(c, r->cls, now + wait);
+                    /* A wait that ends past the deadline ends this request only, not the class. */
+                    if (!past_deadline(c, now + wait))
+                        push_gate(c, r->cls, now + wait);
                 }
             }
             if (wait < 0)
                 wait = backoff_ms(c, r->attempts);
-            retry_later(c, r, now, wait);
+            char *why = sb_xasprintf("HTTP %ld%s", status, status == 429 ? " (throttled)" : "");
+            retry_later(c, r, now, wait, status, why);
+            free(why);
             return;
         }
     }
@@ -444,7 +528,7 @@ static void finish(struct http_client *c, struct http_req *r, CURLcode cc)
             goto done;
         }
         if (can_retry) {
-            retry_later(c, r, now, backoff_ms(c, r->attempts));
+            retry_later(c, r, now, backoff_ms(c, r->attempts), status, "response body is not complete, valid JSON");
             return;
         }
         deliver_failure(c, r, status, "InvalidResponse", "response body is not complete, valid JSON");
@@ -479,10 +563,42 @@ static void draw_progress(struct http_client *c, long long now, bool final)
     fflush(stderr);
 }
 
+/* The deadline passed: every transfer still running and every request still queued ends as a gap.
+ * Callbacks may queue more (a next page); those end the same way on the next pass. */
+static void abandon_all(struct http_client *c)
+{
+    while (c->n_running || c->queue[0].head || c->queue[1].head) {
+        while (c->n_running) {
+            struct http_req *r = c->running[c->n_running - 1];
+            c->n_running--;
+            curl_multi_remove_handle(c->multi, r->easy);
+            curl_easy_cleanup(r->easy);
+            r->easy = NULL;
+            c->prog.active--;
+            deliver_deadline(c, r, 0);
+            req_free(r);
+        }
+        for (int qi = 0; qi < 2; qi++) {
+            struct http_req *r;
+            while ((r = c->queue[qi].head)) {
+                c->queue[qi].head = r->next;
+                if (!c->queue[qi].head)
+                    c->queue[qi].tail = NULL;
+                deliver_deadline(c, r, 0);
+                req_free(r);
+            }
+        }
+    }
+}
+
 int http_run(struct http_client *c, struct sb_err *e)
 {
     while (c->queue[0].head || c->queue[1].head || c->prog.active) {
-        long long now = mono_ms();
+        long long now = http_now_ms();
+        if (past_deadline(c, now)) {
+            abandon_all(c);
+            break;
+        }
         start_due(c, now);
         int running = 0;
         CURLMcode mc = curl_multi_perform(c->multi, &running);
@@ -500,7 +616,7 @@ int http_run(struct http_client *c, struct sb_err *e)
         }
         if (!c->prog.active && !c->queue[0].head && !c->queue[1].head)
             break;
-        now = mono_ms();
+        now = http_now_ms();
         draw_progress(c, now, false);
         /* Sleep until a transfer needs us or a waiting request becomes due. */
         long wait = PROGRESS_EVERY_MS;
@@ -511,6 +627,8 @@ int http_run(struct http_client *c, struct sb_err *e)
                 if (d < wait && (d > 0 || c->prog.active < (size_t)c->o.max_parallel))
                     wait = d;
             }
+        if (c->o.deadline && c->o.deadline - now < wait)
+            wait = c->o.deadline - now < 0 ? 0 : (long)(c->o.deadline - now);
         long cto = -1;
         curl_multi_timeout(c->multi, &cto);
         if (cto >= 0 && cto < wait)
@@ -525,6 +643,6 @@ int http_run(struct http_client *c, struct sb_err *e)
         }
     }
     if (c->drew)
-        draw_progress(c, mono_ms(), true);
+        draw_progress(c, http_now_ms(), true);
     return 0;
 }

@@ -12,11 +12,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 struct sb_err;
 struct auth;
+struct redact_set;
+
+/** Longest single wait a server can ask for (Retry-After, quota reset): 120 s. */
+#define HTTP_MAX_WAIT_MS 120000L
 
 /** Largest response body accepted (bytes). */
 #define HTTP_MAX_BODY ((size_t)64 * 1024 * 1024)
@@ -25,13 +30,16 @@ struct auth;
 enum http_class { HTTP_CLASS_ARM = 0, HTTP_CLASS_ARG = 1, HTTP_CLASS_COUNT };
 
 struct http_options {
-    long timeout_ms;      /**< whole-request timeout */
+    long timeout_ms;      /**< limit of each attempt, connect to last byte */
     int max_parallel;     /**< concurrent transfers (>= 1) */
     int max_retries;      /**< retries after the first attempt */
     long retry_base_ms;   /**< first backoff step */
     const char *ca_bundle; /**< NULL: system default */
     bool verbose;         /**< one stderr line per finished attempt */
     bool progress;        /**< redraw a progress line on stderr */
+    const char *origin;   /**< the only origin (http_url_origin) a request carrying the token may go to */
+    long long deadline;   /**< http_now_ms() value after which nothing more is sent or awaited; 0: none */
+    const struct redact_set *redact; /**< secrets to keep out of stderr (borrowed; may be NULL) */
 };
 
 /** Counters shown on the progress line; the collector updates the last three. */
@@ -75,6 +83,15 @@ struct http_progress *http_progress(struct http_client *c);
 
 /** True once any request failed because the credential was refused (401 after a refresh). */
 bool http_auth_failed(const struct http_client *c);
+
+/** Monotonic milliseconds (the clock of http_options.deadline). */
+long long http_now_ms(void);
+
+/**
+ * A Retry-After value (delta seconds or an HTTP date, RFC 9110) in milliseconds from `now`,
+ * capped at HTTP_MAX_WAIT_MS; a past date gives 0; -1 when unparseable.
+ */
+long http_retry_after_ms(const char *value, time_t now);
 
 /** Configure common TLS/protocol options on an easy handle; `url` decides http vs https. */
 void http_easy_common(void *easy, const char *url, const char *ca_bundle, long timeout_ms);

@@ -28,7 +28,7 @@ bool http_host_is_loopback(const char *host)
 
 /* Parsed pieces of a URL (each NULL when absent); free with url_parts_free. */
 struct url_parts {
-    char *scheme, *host, *port, *path;
+    char *scheme, *host, *port, *path, *user;
 };
 
 static void url_parts_free(struct url_parts *u)
@@ -37,6 +37,7 @@ static void url_parts_free(struct url_parts *u)
     curl_free(u->host);
     curl_free(u->port);
     curl_free(u->path);
+    curl_free(u->user);
 }
 
 static int url_split(const char *url, struct url_parts *out)
@@ -54,6 +55,7 @@ static int url_split(const char *url, struct url_parts *out)
     /* Default ports spelled out, so https://h and https://h:443 are one origin. */
     (void)curl_url_get(h, CURLUPART_PORT, &out->port, CURLU_DEFAULT_PORT);
     (void)curl_url_get(h, CURLUPART_PATH, &out->path, 0);
+    (void)curl_url_get(h, CURLUPART_USER, &out->user, 0);
     rc = 0;
 done:
     curl_url_cleanup(h);
@@ -68,7 +70,9 @@ int http_url_check(const char *url, bool allow_metadata, const char *what, struc
     if (sb_empty(url) || url_split(url, &u) != 0)
         return sb_err_set(e, SB_EXIT_USAGE, "%s: not a valid URL", what);
     int rc = 0;
-    if (sb_ieq(u.scheme, "https")) {
+    if (u.user) {
+        rc = sb_err_set(e, SB_EXIT_USAGE, "%s: user info (user@host) is not allowed in the URL", what);
+    } else if (sb_ieq(u.scheme, "https")) {
         rc = 0;
     } else if (sb_ieq(u.scheme, "http")) {
         bool ok = http_host_is_loopback(u.host) || (allow_metadata && strcmp(u.host, "169.254.169.254") == 0);
@@ -86,6 +90,10 @@ char *http_url_origin(const char *url)
     struct url_parts u;
     if (!url || url_split(url, &u) != 0)
         return NULL;
+    if (u.user) {
+        url_parts_free(&u);
+        return NULL;
+    }
     char *o = u.port ? sb_xasprintf("%s://%s:%s", u.scheme, u.host, u.port)
                      : sb_xasprintf("%s://%s", u.scheme, u.host);
     url_parts_free(&u);
@@ -110,6 +118,78 @@ char *http_request_label(const char *method, const char *url)
     char *label = sb_xasprintf("%s %s", method, u.path ? u.path : "/");
     url_parts_free(&u);
     return label;
+}
+
+const char *http_resource_id_problem(const char *id)
+{
+    if (sb_empty(id))
+        return "empty id";
+    if (strlen(id) > 4096)
+        return "longer than 4096 bytes";
+    if (!sb_istarts(id, "/subscriptions/") && !sb_istarts(id, "/providers/"))
+        return "does not start with /subscriptions/ or /providers/";
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F)
+            return "contains a control character";
+        if (*p == '@' || *p == '\\' || *p == '?' || *p == '#')
+            return "contains '@', '\\', '?' or '#'";
+    }
+    if (strstr(id, "//"))
+        return "contains an empty segment ('//')";
+    if (strstr(id, "://"))
+        return "contains a URL scheme";
+    /* Dot segments are resolved by URL parsers: /a/../b would name another resource. */
+    for (const char *p = id; (p = strchr(p, '/')); p++) {
+        size_t dots = strspn(p + 1, ".");
+        if ((dots == 1 || dots == 2) && (p[1 + dots] == '/' || p[1 + dots] == '\0'))
+            return "contains a '.' or '..' segment";
+    }
+    return NULL;
+}
+
+char *http_url_build(const char *endpoint, const char *path, const char *query, struct sb_err *e)
+{
+    char *origin = http_url_origin(endpoint);
+    CURLU *h = curl_url();
+    char *base_path = NULL, *url = NULL, *out = NULL;
+    if (!origin || !h || curl_url_set(h, CURLUPART_URL, endpoint, 0) != CURLUE_OK) {
+        sb_err_set(e, SB_EXIT_INPUT, "%s: not a valid endpoint URL", endpoint);
+        goto done;
+    }
+    CURLUcode uc = CURLUE_OK;
+    if (path) {
+        (void)curl_url_get(h, CURLUPART_PATH, &base_path, 0);
+        size_t blen = base_path ? strlen(base_path) : 0;
+        while (blen > 0 && base_path[blen - 1] == '/')
+            blen--;
+        char *escaped = http_path_escape(path);
+        char *full = sb_xasprintf("%.*s%s%s", (int)blen, base_path ? base_path : "", escaped[0] == '/' ? "" : "/",
+                                  escaped);
+        free(escaped);
+        uc = curl_url_set(h, CURLUPART_PATH, full, 0);
+        free(full);
+    }
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(h, CURLUPART_QUERY, query, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(h, CURLUPART_URL, &url, 0);
+    if (uc != CURLUE_OK) {
+        sb_err_set(e, SB_EXIT_INPUT, "cannot build a URL from path %s: %s", path ? path : "(none)",
+                   curl_url_strerror(uc));
+        goto done;
+    }
+    /* The check that matters: whatever the path held, the request stays on the endpoint. */
+    if (!http_url_same_origin(url, origin)) {
+        sb_err_set(e, SB_EXIT_INPUT, "path %s would leave the endpoint %s", path ? path : "(none)", origin);
+        goto done;
+    }
+    out = sb_xstrdup(url);
+done:
+    curl_free(url);
+    curl_free(base_path);
+    curl_url_cleanup(h);
+    free(origin);
+    return out;
 }
 
 char *http_path_escape(const char *path)
