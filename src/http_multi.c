@@ -419,7 +419,7 @@ static void retry_later(struct http_client *c, struct http_req *r, long long now
 {
     if (past_deadline(c, now + wait_ms)) {
         char *msg = sb_xasprintf("%s; the next attempt, in %ld s, would start after the collection deadline "
-                                 "(--deadline)", why, (wait_ms + 999) / 1000);
+                                 "(--deadline)", why, wait_ms / 1000);
         deliver_failure(c, r, status, "DeadlineExceeded", msg);
         free(msg);
         req_free(r);

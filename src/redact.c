@@ -93,6 +93,17 @@ static size_t jwt_len(const char *s, size_t n)
     return dots >= 1 && i >= 16 ? i : 0;
 }
 
+/* Length of the credential after an echoed "Bearer " (any token, known or not), else 0. */
+static size_t bearer_len(const char *s, size_t n)
+{
+    if (n < 7 || !sb_istarts(s, "bearer "))
+        return 0;
+    size_t i = 7;
+    while (i < n && s[i] != ' ' && s[i] != '\'' && s[i] != '"' && s[i] != ',' && (unsigned char)s[i] > 0x20)
+        i++;
+    return i - 7 >= 8 ? i - 7 : 0;
+}
+
 static size_t secret_at(const struct redact_set *r, const char *s, size_t n)
 {
     for (size_t i = 0; r && i < r->n; i++) {
@@ -154,7 +165,12 @@ char *redact_text(const struct redact_set *r, const char *text, size_t max_bytes
     struct sb_buf clean = {0};
     for (size_t i = 0; i < len;) {
         size_t k = secret_at(r, text + i, len - i);
-        if (k) {
+        size_t b = k ? 0 : bearer_len(text + i, len - i);
+        if (b) {
+            sb_buf_add(&clean, text + i, 7);
+            sb_buf_puts(&clean, REDACTED);
+            i += 7 + b;
+        } else if (k) {
             sb_buf_puts(&clean, REDACTED);
             i += k;
         } else {

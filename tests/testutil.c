@@ -62,6 +62,49 @@ void tu_write(const char *path, const char *text)
     fclose(f);
 }
 
+/* Up to `n` bytes of s from `at`, with control bytes, quotes and backslashes escaped. */
+static void excerpt(struct sb_buf *out, const char *s, size_t at, size_t n)
+{
+    size_t len = strlen(s);
+    sb_buf_putc(out, '"');
+    for (size_t i = at; i < len && i < at + n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n')
+            sb_buf_puts(out, "\\n");
+        else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\')
+            sb_buf_printf(out, "\\x%02X", c);
+        else
+            sb_buf_putc(out, (char)c);
+    }
+    sb_buf_puts(out, at + n < len ? "\"..." : "\"");
+}
+
+char *tu_text_diff(const char *a, const char *b)
+{
+    a = a ? a : "(null)";
+    b = b ? b : "(null)";
+    size_t i = 0, line = 1, col = 1;
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i++;
+    }
+    if (a[i] == b[i])
+        return NULL;
+    size_t from = i > 20 ? i - 20 : 0;
+    struct sb_buf out = {0};
+    sb_buf_printf(&out, "first difference at byte %zu (line %zu, column %zu; lengths %zu and %zu): ", i, line, col,
+                  strlen(a), strlen(b));
+    excerpt(&out, a, from, 60);
+    sb_buf_puts(&out, " vs ");
+    excerpt(&out, b, from, 60);
+    return sb_buf_take(&out);
+}
+
 int tu_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

@@ -15,6 +15,20 @@ void tu_write(const char *path, const char *text);
 /** The repository root (for templates/ and fonts/). */
 const char *tu_src_dir(void);
 
+/**
+ * NULL when a and b are equal, else a short description of the first difference (byte offset,
+ * line, column and a few escaped characters of each side), small enough for Check's message
+ * limit. NULL arguments compare as "(null)". Caller frees.
+ */
+char *tu_text_diff(const char *a, const char *b);
+
+/** Assert two (possibly long) texts are equal; on failure show where they first differ. */
+#define tu_assert_text_eq(a, b)                                                    \
+    do {                                                                           \
+        char *tu_diff_ = tu_text_diff((a), (b));                                   \
+        ck_assert_msg(tu_diff_ == NULL, "%s != %s: %s", #a, #b, tu_diff_);         \
+    } while (0)
+
 /** Run a suite with CK_ENV verbosity; the process exit status (frees the suite). */
 #include <check.h>
 int tu_run(Suite *s);

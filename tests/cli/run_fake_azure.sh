@@ -66,12 +66,20 @@ assert r["gaps"], "no gaps"
 assert any(x["status"] == "not_assessed" and sub in (x["resource_id"] or "").lower() for x in r["results"])
 PY
 pass
+# a server whose errors repeat the bearer token amid terminal escapes: exit 5, and no output holds the
+# token or a raw escape (snapshot gaps feed report.json, .csv and .md)
+start_fake '[{"kind":"echo_token","match":"/providers/Microsoft.Insights","count":-1}]'
+expect_exit 5 "run against an echoing server" "$SB_BIN" run --arm-endpoint "$base" --out-dir "$TMP/echo" --format json,csv,md
+check "echoed token in no output" sh -c "! grep -rqF run-test-token-0123 '$TMP/echo' '$TMP/err'"
+check "no raw ESC in any output" sh -c "! grep -rq \"\$(printf '\\033')\" '$TMP/echo' '$TMP/err'"
+check "gap messages say what was removed" grep -qF '[REDACTED]' "$TMP/echo/report.json"
 # --fail-on wins over incompleteness when findings reach it
 expect_exit 2 "run rejects --input" "$SB_BIN" run --arm-endpoint "$base" --input x.json --out-dir "$TMP/x"
 expect_exit 2 "run rejects --output" "$SB_BIN" run --arm-endpoint "$base" --output x.json --out-dir "$TMP/x"
 # no credential at all: exit 6, no reports
 unset AZURE_ACCESS_TOKEN
 expect_exit 6 "run without credentials" "$SB_BIN" run --arm-endpoint "$base" --out-dir "$TMP/nocred" --quiet
+stderr_has 'AZURE_ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv)'
 check "no report without credentials" test ! -e "$TMP/nocred/report.json"
 stop_fake
 finish

@@ -7,7 +7,11 @@ Standard library only. Usage:
 It binds 127.0.0.1 on a free port, writes the port to --port-file, serves the estate described by
 the config, injects the configured faults, appends one JSON line per request to --log (time, method,
 path, query, status, fault; never a token or secret) and exits by itself after --idle-timeout
-seconds without requests. See tests/fake-azure/README.md for the config format.
+seconds without requests. A second listener, the "sink" (127.0.0.2 when it can bind there, else
+127.0.0.1, another port; "HOST:PORT" in PORT_FILE.sink), stands for a host that must never see our
+requests: it logs each one with "sink": true and whether an Authorization header arrived.
+Each log line is written, in one write, before the response is sent, so a client that has its
+answer finds the line in the log. See tests/fake-azure/README.md for the config format.
 """
 import argparse
 import base64
@@ -19,6 +23,18 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def append_log(server, entry):
+    """One line, one write(2) on an O_APPEND descriptor: lines never interleave or tear."""
+    if not server.log_path:
+        return
+    data = (json.dumps(entry) + "\n").encode()
+    fd = os.open(server.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
 def b64(n):
@@ -49,6 +65,12 @@ class State:
         self.by_id = {r["id"].lower(): r for r in self.resources}
         self.arm = {k.lower(): v for k, v in self.estate.get("arm", {}).items()}
         self.diag = {k.lower(): v for k, v in self.estate.get("diagnosticSettings", {}).items()}
+
+    def fresh(self):
+        """A number never returned before (endless paging)."""
+        with self.lock:
+            self.counter += 1
+            return self.counter
 
     def new_token(self):
         with self.lock:
@@ -95,13 +117,11 @@ class Handler(BaseHTTPRequestHandler):
                  "query": self.url.query, "status": status, "fault": fault}
         if extra:
             entry.update(extra)
-        if self.server.log_path:
-            with self.st.lock:
-                with open(self.server.log_path, "a", encoding="utf-8") as f:
-                    f.write(json.dumps(entry) + "\n")
+        append_log(self.server, entry)
 
     def send_json(self, status, obj, headers=None, fault=None, raw=None, extra=None):
         body = raw if raw is not None else json.dumps(obj, separators=(",", ":")).encode()
+        self.record(status, fault, extra)  # before the answer: whoever has the answer finds the line
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -109,7 +129,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, str(v))
         self.end_headers()
         self.wfile.write(body)
-        self.record(status, fault, extra)
 
     def arm_error(self, status, code, message, headers=None, fault=None, flat=False):
         body = {"code": code, "message": message} if flat else {"error": {"code": code, "message": message}}
@@ -158,6 +177,13 @@ class Handler(BaseHTTPRequestHandler):
         fault = self.st.take_fault("POST " + self.url.path)
         if fault and fault.get("kind") == "status":
             return self.send_json(fault["status"], fault.get("body", {}), fault=fault["kind"])
+        if fault and fault.get("kind") == "echo_secret":
+            # A token endpoint that repeats what it was sent, with terminal escapes around it.
+            echoed = get("client_secret") or get("client_assertion")
+            raw = urllib.parse.quote(echoed, safe="")
+            desc = "AADSTS7000215: Invalid client secret provided: '%s' (form: %s)\x1b[2J\r\nFAKE: OK" % (echoed, raw)
+            return self.send_json(401, {"error": "invalid_client\x1b[31m", "error_description": desc},
+                                  fault=fault["kind"], extra={"auth": "echo"})
         ok = get("grant_type") == "client_credentials" and get("client_id") == creds.get("client_id") \
             and get("scope").endswith("/.default")
         if get("client_secret"):
@@ -170,13 +196,7 @@ class Handler(BaseHTTPRequestHandler):
         if not ok:
             body = {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided.",
                     "error_codes": [7000215]}
-            self.send_response(401)
-            raw = json.dumps(body).encode()
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-            return self.record(401, extra={"auth": method})
+            return self.send_json(401, body, extra={"auth": method})
         self.send_json(200, self.issue(), extra={"auth": method})
 
     def appservice_identity(self):
@@ -200,6 +220,7 @@ class Handler(BaseHTTPRequestHandler):
     def arm(self, body):
         target = "%s %s?%s %s" % (self.command, self.url.path, self.url.query, body.decode(errors="replace"))
         fault = self.st.take_fault(target)
+        self.fault = fault or {}
         kind = fault.get("kind") if fault else None
         if kind == "expire_tokens":
             with self.st.lock:
@@ -231,6 +252,10 @@ class Handler(BaseHTTPRequestHandler):
                 headers["x-ms-user-quota-resets-after"] = fault["resets_after"]
                 headers["x-ms-user-quota-remaining"] = 0
             return self.arm_error(429, "TooManyRequests", "The request is being throttled.", headers, kind)
+        elif kind == "echo_token":
+            # An ARM error that repeats the Authorization header, with control characters.
+            msg = "The token in '%s' is not valid here.\x1b]0;pwned\x07\r\nOK 200\u202e" % self.headers.get("Authorization", "")
+            return self.arm_error(fault.get("status", 403), "InvalidAuthenticationTokenTenant", msg, fault=kind)
         elif kind == "status":
             if fault.get("flat"):
                 return self.arm_error(fault["status"], fault.get("code", "Error"), fault.get("message", "injected"),
@@ -281,6 +306,10 @@ class Handler(BaseHTTPRequestHandler):
             out = self.page(settings, ps.get("diag", 0), link)
             if kind == "loop_nextlink":
                 out["nextLink"] = "%s%s?%s" % (self.base(), path, self.url.query)
+            elif kind == "endless_nextlink":  # every page links to a new one
+                out["nextLink"] = link(b64(1000000 + self.st.fresh()))
+            elif kind == "foreign_nextlink":  # the next page is "on" the sink
+                out["nextLink"] = "http://%s%s?api-version=2021-05-01-preview" % (self.server.sink_addr, path)
             return 200, out
         if lower in self.st.arm:
             return 200, self.st.arm[lower]
@@ -307,6 +336,15 @@ class Handler(BaseHTTPRequestHandler):
             out["$skipToken"] = b64(start + top)
         if kind == "loop_skiptoken":
             out["$skipToken"] = b64(start)
+        if kind == "endless_skiptoken":
+            out["$skipToken"] = b64(1000000 + self.st.fresh())
+        if kind == "evil_rows":  # rows whose ids are not clean ARM paths ("{sink}" = the sink's HOST:PORT)
+            f = self.fault
+            extra = [{"id": i.replace("{sink}", self.server.sink_addr), "name": "evil",
+                      "subscriptionId": f.get("subscription", "11111111-1111-1111-1111-111111111111"),
+                      "type": f.get("type", "microsoft.network/expressroutecircuits"), "properties": {}}
+                     for i in f.get("ids", [])]
+            out["data"] = extra + out["data"]
         if kind == "truncated_result":
             out["resultTruncated"] = "true"
         return 200, out
@@ -315,6 +353,49 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # listen() backlog; the default 5 drops SYNs of parallel clients (1 s retransmit)
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up on a slow answer (a timeout test): expected, not worth a traceback
+        super().handle_error(request, client_address)
+
+
+class SinkHandler(BaseHTTPRequestHandler):
+    """Another host: logs what reached it (and whether it carried a token), answers an empty page."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        url = urllib.parse.urlsplit(self.path)
+        append_log(self.server, {"t": time.time(), "sink": True, "method": self.command, "path": url.path,
+                                 "query": url.query, "status": 200,
+                                 "authorization": "Authorization" in self.headers})
+        body = b'{"value":[],"data":[]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = answer
+    do_POST = answer
+
+
+def start_sink(log_path):
+    for host in ("127.0.0.2", "127.0.0.1"):
+        try:
+            sink = Server((host, 0), SinkHandler)
+            break
+        except OSError:
+            continue
+    sink.log_path = log_path
+    threading.Thread(target=sink.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    return sink
 
 
 def main():
@@ -329,6 +410,11 @@ def main():
     srv = Server(("127.0.0.1", 0), Handler)
     srv.state = State(config)
     srv.log_path = a.log
+    sink = start_sink(a.log)
+    srv.sink_addr = "%s:%d" % sink.server_address[:2]
+    with open(a.port_file + ".sink.tmp", "w") as f:
+        f.write(srv.sink_addr + "\n")
+    os.replace(a.port_file + ".sink.tmp", a.port_file + ".sink")
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])
