@@ -4,7 +4,7 @@
 _mcsb_audit_report_opts="--input --baseline --exceptions --max-exception-days --format --out-dir --basename --organisation --classification
   --paper --pdf-detail --fail-on --previous --sign-key --data-dir --quiet --help"
 _mcsb_audit_collect_opts="--subscription --management-group --output --cloud --arm-endpoint --authority-host
-  --token-file --managed-identity --ca-bundle --max-parallel --max-retries --timeout --quiet --verbose --help"
+  --token-file --managed-identity --ca-bundle --max-parallel --max-retries --timeout --max-pages --deadline --quiet --verbose --help"
 _mcsb_audit_verify_opts="--pubkey --help"
 _mcsb_audit_diff_opts="--format --out-dir --basename --help"
 _mcsb_audit_baseline_opts="--baseline --data-dir --help"
@@ -86,7 +86,7 @@ _mcsb_audit()
             return 0
             ;;
         --subscription | --management-group | --arm-endpoint | --authority-host | --max-parallel | --max-retries | \
-            --timeout | --basename | --organisation | --classification)
+            --timeout | --max-pages | --deadline | --basename | --organisation | --classification)
             return 0
             ;;
     esac
