@@ -8,7 +8,7 @@ _mcsb_audit_collect_opts="--subscription --management-group --output --cloud --a
 _mcsb_audit_verify_opts="--pubkey --help"
 _mcsb_audit_diff_opts="--format --out-dir --basename --help"
 _mcsb_audit_baseline_opts="--baseline --data-dir --help"
-_mcsb_audit_report_formats="json csv md pdf xlsx all"
+_mcsb_audit_report_formats="json csv md pdf xlsx sarif oscal all"
 _mcsb_audit_diff_formats="md json csv"
 
 # Complete the last element of a comma list (--format json,c<TAB>).

@@ -24,7 +24,7 @@ static const struct sb_option report_options[] = {
     {"baseline", required_argument, OPT_BASELINE, "FILE", "baseline file (default: templates/baselines/expressroute.json)"},
     {"exceptions", required_argument, OPT_EXCEPTIONS, "FILE", "exceptions and attestations (docs/exceptions-format.md)"},
     {"max-exception-days", required_argument, OPT_MAX_EXC_DAYS, "N", "warn about exceptions expiring more than N days ahead (default 365)"},
-    {"format", required_argument, 'f', "LIST", "comma list of json,csv,md,pdf,xlsx (default: all)"},
+    {"format", required_argument, 'f', "LIST", "comma list of formats below, or all (default: json,csv,md,pdf,xlsx)"},
     {"out-dir", required_argument, 'o', "DIR", "directory for the reports (default: .; created if missing)"},
     {"basename", required_argument, OPT_BASENAME, "NAME", "report file name without extension (default: report)"},
     {"organisation", required_argument, OPT_ORGANISATION, "TEXT", "organisation named on the cover"},
@@ -86,9 +86,15 @@ static int parse_formats(bool want[], const char *list)
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         while (*tok == ' ')
             tok++;
+        if (strcmp(tok, "all") == 0) {
+            for (size_t i = 0; sb_renderers[i].name; i++)
+                want[i] = true;
+            continue;
+        }
         const struct sb_renderer *r = render_find(tok);
         if (!r) {
-            rc = cli_usage_error("report", "--format: unknown format '%s' (expected json, csv, md, pdf, xlsx)", tok);
+            rc = cli_usage_error("report", "--format: unknown format '%s' (expected json, csv, md, pdf, xlsx, sarif, "
+                                 "oscal or all)", tok);
             break;
         }
         want[r - sb_renderers] = true;
@@ -104,7 +110,7 @@ int cmd_report(int argc, char **argv)
     const char **inputs = NULL;
     size_t ninputs = 0;
     const char *baseline_path = NULL, *data_dir = NULL;
-    bool formats[16] = {false};
+    bool formats[SB_MAX_FORMATS] = {false};
     bool any_format = false, quiet = false;
     out.out_dir = ".";
     out.basename = "report";
@@ -188,7 +194,7 @@ int cmd_report(int argc, char **argv)
     }
     if (!any_format)
         for (size_t i = 0; sb_renderers[i].name; i++)
-            formats[i] = true;
+            formats[i] = sb_renderers[i].by_default;
     for (size_t i = 0; sb_renderers[i].name; i++)
         if (formats[i])
             out.formats[out.nformats++] = &sb_renderers[i];

@@ -3,13 +3,18 @@
 #include <string.h>
 
 const struct sb_renderer sb_renderers[] = {
-    {"json", ".json", "machine-readable results (the stable contract other tools read)", render_json},
-    {"csv", ".csv", "one RFC 4180 row per result", render_csv},
-    {"md", ".md", "one-page summary for a change ticket", render_md},
-    {"pdf", ".pdf", "auditor-ready PDF report", render_pdf},
-    {"xlsx", ".xlsx", "auditor workbook (Excel / LibreOffice)", render_xlsx},
-    {NULL, NULL, NULL, NULL},
+    {"json", ".json", "machine-readable results (the stable contract other tools read)", true, render_json},
+    {"csv", ".csv", "one RFC 4180 row per result", true, render_csv},
+    {"md", ".md", "one-page summary for a change ticket", true, render_md},
+    {"pdf", ".pdf", "auditor-ready PDF report", true, render_pdf},
+    {"xlsx", ".xlsx", "auditor workbook (Excel / LibreOffice)", true, render_xlsx},
+    {"sarif", ".sarif", "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps): failing and not-assessed results", false,
+     render_sarif},
+    {"oscal", ".oscal.json", "OSCAL 1.0.6 assessment-results for GRC tools", false, render_oscal},
+    {NULL, NULL, NULL, false, NULL},
 };
+
+_Static_assert(sizeof sb_renderers / sizeof sb_renderers[0] <= SB_MAX_FORMATS + 1, "raise SB_MAX_FORMATS");
 
 const struct sb_renderer *render_find(const char *name)
 {

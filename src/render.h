@@ -14,23 +14,40 @@
 
 #include "report.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct sb_err;
+
+/** Room for every entry of sb_renderers[] (a static assertion in render.c checks it). */
+#define SB_MAX_FORMATS 16
+
+/** A report file already rendered in this run (its bytes are final, at `path`, before the rename). */
+struct sb_render_output {
+    const char *name;       /**< file name relative to the output directory, e.g. "report.pdf" */
+    const char *path;       /**< where its bytes are now (the temporary file) */
+};
 
 struct sb_render_opts {
     const char *data_dir;   /**< root holding templates/ and fonts/ */
     const char *paper;      /**< "a4" (default) or "letter" */
     const char *pdf_detail; /**< "grouped" (default, also NULL) or "full": every PDF result with its evidence */
+    /** The formats rendered before this one (table order), so a renderer can hash them (OSCAL back-matter). */
+    const struct sb_render_output *outputs;
+    size_t noutputs;
 };
 
 struct sb_renderer {
     const char *name;       /**< "pdf" */
     const char *extension;  /**< ".pdf" */
     const char *help;       /**< one line for --help */
+    bool by_default;        /**< written when --format is not given */
     int (*render)(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path,
                   struct sb_err *e);
 };
 
-/** NULL-terminated (name == NULL) table, in --help order. */
+/** NULL-terminated (name == NULL) table, in --help and rendering order. OSCAL comes last: its back-matter
+ *  hashes every other output of the run. */
 extern const struct sb_renderer sb_renderers[];
 const struct sb_renderer *render_find(const char *name);
 
@@ -39,5 +56,7 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
 int render_md(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
 int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
 int render_xlsx(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
+int render_sarif(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
+int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
 
 #endif

@@ -85,15 +85,17 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         return -1;
     if (report_make_dirs(o->out_dir, e) != 0)
         return -1;
-    struct sb_render_opts ropts = {o->data_dir, o->paper, o->pdf_detail};
-    char tmp[8][PATH_MAX];
-    char *final[8] = {0};
+    struct sb_render_output done[SB_MAX_FORMATS];
+    struct sb_render_opts ropts = {.data_dir = o->data_dir, .paper = o->paper, .pdf_detail = o->pdf_detail,
+                                   .outputs = done};
+    char tmp[SB_MAX_FORMATS][PATH_MAX];
+    char *names[SB_MAX_FORMATS] = {0};
+    char *final[SB_MAX_FORMATS] = {0};
     size_t made = 0;
     int rc = 0;
     for (size_t i = 0; i < o->nformats && rc == 0; i++) {
-        char *name = sb_xasprintf("%s%s", o->basename, o->formats[i]->extension);
-        final[i] = sb_path_join(o->out_dir, name);
-        free(name);
+        names[i] = sb_xasprintf("%s%s", o->basename, o->formats[i]->extension);
+        final[i] = sb_path_join(o->out_dir, names[i]);
         if (sb_temp_sibling(tmp[i], sizeof tmp[i], final[i], e) != 0) {
             rc = -1;
             break;
@@ -101,6 +103,7 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         made = i + 1;
         if (o->formats[i]->render(r, &ropts, tmp[i], e) != 0)
             rc = -1;
+        done[ropts.noutputs++] = (struct sb_render_output){names[i], tmp[i]};
     }
     /* All or nothing: a failed format leaves no new file, and no half-written one. */
     if (rc != 0) {
@@ -120,8 +123,10 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
             fprintf(stderr, "mcsb-audit: wrote %s\n", final[i]);
         fprintf(stderr, "mcsb-audit: wrote %s/%s%s\n", o->out_dir, SB_MANIFEST_JSON, o->sign_key ? " (signed)" : "");
     }
-    for (size_t i = 0; i < o->nformats; i++)
+    for (size_t i = 0; i < o->nformats; i++) {
         free(final[i]);
+        free(names[i]);
+    }
     return rc;
 }
 

@@ -22,7 +22,7 @@ struct report_output_opts {
     const char *fail_on;      /**< never, high, medium, low, fail, not_assessed, manual, new */
     const char *previous;     /**< previous report.json, or NULL */
     const char *sign_key;     /**< private key for manifest.json.sig, or NULL */
-    const struct sb_renderer *formats[8];
+    const struct sb_renderer *formats[SB_MAX_FORMATS]; /**< in sb_renderers[] order */
     size_t nformats;
     bool quiet;
 };

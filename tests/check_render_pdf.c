@@ -184,7 +184,7 @@ static bool contains(const char *data, size_t n, const char *needle)
 
 static struct sb_render_opts opts_detail(const char *paper, const char *detail)
 {
-    return (struct sb_render_opts){tu_src_dir(), paper, detail};
+    return (struct sb_render_opts){.data_dir = tu_src_dir(), .paper = paper, .pdf_detail = detail};
 }
 
 static struct sb_render_opts opts(const char *paper)
@@ -456,7 +456,7 @@ START_TEST(missing_fonts_exit_4_and_no_file)
     struct sb_report *r = make_report(1);
     char *dir = tu_tmpdir("pdf-nofont");
     char *path = sb_path_join(dir, "x.pdf");
-    struct sb_render_opts o = {dir, NULL, NULL}; /* no fonts/ under it */
+    struct sb_render_opts o = {.data_dir = dir}; /* no fonts/ under it */
     render_fails(r, &o, path, SB_EXIT_OUTPUT, "fonts/DejaVuSans.ttf: cannot read font");
     free(path);
     free(dir);
