@@ -298,7 +298,7 @@ static cJSON *risk_json(const struct sb_report *r, const struct sb_exception *x)
     free(title);
     cJSON_AddStringToObject(o, "description", sb_empty(x->justification) ? "No justification recorded." : x->justification);
     char *stmt = sb_xasprintf("%s for %zu result(s)%s%s%s%s%s%s.", sb_exception_kind_label(x->kind), x->matched,
-                              x->approver ? ", approved by " : "", x->approver ? x->approver : "",
+                              x->approved_by ? ", approved by " : "", x->approved_by ? x->approved_by : "",
                               x->ticket ? ", ticket " : "", x->ticket ? x->ticket : "",
                               x->expires ? (x->expired ? ", expired after " : ", valid through ") : "",
                               x->expires ? x->expires : "");
@@ -306,8 +306,11 @@ static cJSON *risk_json(const struct sb_report *r, const struct sb_exception *x)
     free(stmt);
     prop(o, "exception-entry", true, x->entry_id, NULL);
     prop(o, "exception-kind", true, sb_exception_kind_id(x->kind), NULL);
-    prop(o, "approver", true, x->approver, NULL);
+    prop(o, "approved-by", true, x->approved_by, NULL);
+    prop(o, "approved-on", true, x->approved_on, NULL);
+    prop(o, "owner", true, x->owner, NULL);
     prop(o, "ticket", true, x->ticket, NULL);
+    prop(o, "evidence", true, x->evidence, NULL);
     prop(o, "exception-state", true, x->expired ? "expired" : "applied", NULL);
     cJSON_AddStringToObject(o, "status", x->expired ? "open" : "deviation-approved");
     time_t t;

@@ -131,7 +131,7 @@ static cJSON *result_json(const struct sb_result *res, int rule_index)
         cJSON_AddStringToObject(s, "kind", "external");
         cJSON_AddStringToObject(s, "status", "accepted");
         char *why = sb_xasprintf("%s %s%s%s%s%s, until %s", sb_exception_kind_label(x->kind), x->entry_id,
-                                 x->approver ? ", approved by " : "", x->approver ? x->approver : "",
+                                 x->approved_by ? ", approved by " : "", x->approved_by ? x->approved_by : "",
                                  x->justification ? ": " : "", x->justification ? x->justification : "",
                                  x->expires ? x->expires : "(no expiry)");
         cJSON_AddStringToObject(s, "justification", why);
