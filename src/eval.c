@@ -54,6 +54,11 @@ static const struct {
      "with a connection. Otherwise manual: Microsoft gives no guidance, the organisation decides."},
 };
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int eval_rule_known(const char *rule)
 {
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
@@ -141,6 +146,7 @@ void ev_evidence(struct sb_result *res, const char *resource_id, const char *pat
     ev->path = sb_xstrdup(path);
     ev->value = sb_xstrdup(sb_empty(value) ? "(absent)" : value);
     ev->expected = sb_xstrdup(expected);
+    ev->source = NULL;
 }
 
 void ev_evidence_json(struct sb_result *res, const struct sb_resource *r, const char *path, const char *expected)
@@ -251,6 +257,100 @@ size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_o
     return added;
 }
 
+/* Lower-case types of the top-level resources read, with counts: "microsoft.network/routetables (2), ...". */
+static char *types_read(const struct sb_state *st)
+{
+    struct sb_buf b = {0};
+    const char *prev = NULL;
+    /* resources are sorted by id, not type: count each distinct type once, in type order */
+    char **types = sb_xcalloc(st->nresources ? st->nresources : 1, sizeof *types);
+    size_t nt = 0;
+    for (size_t i = 0; i < st->nresources; i++)
+        if (!st->resources[i]->parent && st->resources[i]->type_lc)
+            types[nt++] = st->resources[i]->type_lc;
+    sb_sort(types, nt, sizeof *types, cmp_str_ptr);
+    for (size_t i = 0; i < nt;) {
+        size_t j = i;
+        while (j < nt && strcmp(types[j], types[i]) == 0)
+            j++;
+        sb_buf_printf(&b, "%s%s (%zu)", prev ? ", " : "", types[i], j - i);
+        prev = types[i];
+        i = j;
+    }
+    free(types);
+    return b.len ? sb_buf_take(&b) : sb_xstrdup("none");
+}
+
+void ev_nothing_in_scope(struct eval_ctx *c, const struct sb_feature *f, const char *what)
+{
+    struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
+    if (c->state->nresources == 0) {
+        ev_evidence(res, NULL, "resources in the inputs", "0", "the resources of the assessed estate");
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "the inputs hold no resources");
+        ev_remedy(res, "Check that the input files are the intended exports (an empty list or a filtered query gives "
+                  "no resources), then assess again.");
+        return;
+    }
+    char *types = types_read(c->state);
+    ev_evidence(res, NULL, "resource types read", types, what);
+    ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE, "%s in the input; resource types read: %s", what, types);
+    free(types);
+}
+
+bool ev_unreadable(struct sb_result *res, const struct sb_resource *r)
+{
+    if (state_readable(r))
+        return false;
+    bool bare = true;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, r->json)
+    {
+        if (it->string && strcasecmp(it->string, "id") && strcasecmp(it->string, "name") && strcasecmp(it->string, "type") &&
+            strcasecmp(it->string, "location") && strcasecmp(it->string, "tags") && strcasecmp(it->string, "resourceGroup") &&
+            strcasecmp(it->string, "subscriptionId") && strcasecmp(it->string, "tenantId"))
+            bare = false;
+    }
+    ev_evidence(res, r->id, "properties", NULL, "the resource's properties (ARM `properties`, or az CLI properties)");
+    if (bare)
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+               "The input gives this %s with its id, name and type only (no properties): nothing can be read",
+               r->type ? r->type : "resource");
+    else
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+               "The input gives this %s with neither `properties` nor any property this tool knows for its type: "
+               "the shape is not understood, so nothing is read from it", r->type ? r->type : "resource");
+    ev_remedy(res, "Export the resource as ARM returns it (az rest, az resource show, or az ... show/list -o json) "
+              "or collect it with mcsb-audit collect, then assess again.");
+    return true;
+}
+
+/* Fill each new evidence item's source; a verdict resting on a value complete sources disagree on is not a pass. */
+static void add_sources(struct eval_ctx *c, size_t from)
+{
+    for (size_t i = from; i < c->out->n; i++) {
+        struct sb_result *res = &c->out->items[i];
+        const char *conflict_path = NULL;
+        for (size_t k = 0; k < res->nevidence; k++) {
+            struct sb_evidence *ev = &res->evidence[k];
+            if (ev->source)
+                continue;
+            bool conflict = false;
+            ev->source = state_value_source(c->state, ev->resource_id, ev->path, &conflict);
+            if (conflict && !conflict_path)
+                conflict_path = ev->path;
+        }
+        if (conflict_path && res->status == SB_STATUS_PASS) {
+            char *was = res->summary;
+            res->summary = NULL;
+            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+                   "The inputs disagree on %s (see the evidence), so the verdict cannot be trusted; with the first "
+                   "input's value it would pass: %s", conflict_path, was ? was : "");
+            free(was);
+            ev_remedy(res, "Export the resource once, from one point in time, and assess again.");
+        }
+    }
+}
+
 /* Controls and features live in arrays owned by the baseline, so pointer order is baseline order. */
 static int cmp_results(const void *a, const void *b)
 {
@@ -306,6 +406,7 @@ int eval_baseline(struct sb_results *out, const struct sb_baseline *b, const str
                                       ctl->id, f->name, f->rule);
                 if (rules[r].fn(&c, f) != 0)
                     return -1;
+                add_sources(&c, before);
             } else if (f->supported != SB_TRI_TRUE) {
                 not_supported(&c, f);
             } else {

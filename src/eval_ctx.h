@@ -31,6 +31,14 @@ char *ev_gateway_vnet_id(const struct sb_resource *gw);
 /** A gap as one line: "HTTP 403 AuthorizationFailed: message". Caller frees. */
 char *ev_gap_text(const struct sb_gap *g);
 
+/** The one result of a resource-bound feature with nothing in scope: not_assessed "the inputs hold no resources"
+ *  when the inputs hold none at all, else not_applicable naming `what` and the resource types read. */
+void ev_nothing_in_scope(struct eval_ctx *c, const struct sb_feature *f, const char *what);
+
+/** When `r` has no readable properties (no `properties`, no known az CLI property): set `res` not_assessed with the
+ *  reason and return true. Rules call it before reading a property whose absence would mean something. */
+bool ev_unreadable(struct sb_result *res, const struct sb_resource *r);
+
 /** Gaps that name no resource in the state (subscription / management group / truncation): results not_assessed. */
 size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_only);
 

@@ -204,8 +204,7 @@ int rule_br1_native_backup(struct eval_ctx *c, const struct sb_feature *f)
     free_index(vpngws, nvpn);
     ev_scope_gaps(c, f, false);
     if (c->out->n == before) {
-        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
-        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE, "No virtual network or hub hosting an ExpressRoute gateway in the input");
+        ev_nothing_in_scope(c, f, "No virtual network or hub hosting an ExpressRoute gateway");
     }
     return 0;
 }

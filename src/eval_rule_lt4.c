@@ -148,9 +148,7 @@ int rule_lt4_resource_logs(struct eval_ctx *c, const struct sb_feature *f)
     free(rs);
     ev_scope_gaps(c, f, true);
     if (c->out->n == before) {
-        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
-        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
-               "No ExpressRoute circuit or ExpressRoute virtual network gateway in the input");
+        ev_nothing_in_scope(c, f, "No ExpressRoute circuit or ExpressRoute virtual network gateway");
     }
     return 0;
 }

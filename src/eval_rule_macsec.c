@@ -224,9 +224,7 @@ int rule_im8_key_vault(struct eval_ctx *c, const struct sb_feature *f)
     free(ports);
     ev_scope_gaps(c, f, false);
     if (c->out->n == before) {
-        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
-        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
-               "No ExpressRoute Direct port in the input: MACsec secrets exist only on ExpressRoute Direct");
+        ev_nothing_in_scope(c, f, "No ExpressRoute Direct port (MACsec secrets exist only on ExpressRoute Direct)");
     }
     return 0;
 }

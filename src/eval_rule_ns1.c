@@ -112,9 +112,7 @@ int rule_ns1_vnet_integration(struct eval_ctx *c, const struct sb_feature *f)
     free(gws);
     ev_scope_gaps(c, f, false);
     if (c->out->n == before) {
-        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
-        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
-               "No ExpressRoute gateway (virtual network gateway or Virtual WAN) in the input");
+        ev_nothing_in_scope(c, f, "No ExpressRoute gateway (virtual network gateway or Virtual WAN)");
     }
     return 0;
 }
@@ -392,9 +390,7 @@ int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
     free(scope);
     ev_scope_gaps(c, f, false);
     if (c->out->n == before) {
-        struct sb_result *res = ev_result(c, f, NULL, NULL, NULL);
-        ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
-               "No virtual network hosting an ExpressRoute gateway (or using one through peering) in the input");
+        ev_nothing_in_scope(c, f, "No virtual network hosting an ExpressRoute gateway (or using one through peering)");
     }
     return 0;
 }

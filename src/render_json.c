@@ -77,6 +77,8 @@ static cJSON *result_json(const struct sb_result *res)
         add_str(e, "path", res->evidence[i].path);
         add_str(e, "value", res->evidence[i].value);
         add_str(e, "expected", res->evidence[i].expected);
+        if (res->evidence[i].source)
+            add_str(e, "source", res->evidence[i].source);
         cJSON_AddItemToArray(ev, e);
     }
     if (res->exception)

@@ -153,6 +153,8 @@ enum sb_status report_feature_outcome(const struct sb_report *r, const struct sb
 
 char *sb_evidence_line(const struct sb_evidence *ev)
 {
+    if (!sb_empty(ev->source))
+        return sb_xasprintf("%s = %s [%s]", ev->path ? ev->path : "", ev->value ? ev->value : "(absent)", ev->source);
     return sb_xasprintf("%s = %s", ev->path ? ev->path : "", ev->value ? ev->value : "(absent)");
 }
 
@@ -181,6 +183,7 @@ static void free_result(struct sb_result *res)
         free(res->evidence[i].path);
         free(res->evidence[i].value);
         free(res->evidence[i].expected);
+        free(res->evidence[i].source);
     }
     free(res->evidence);
 }

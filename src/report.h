@@ -45,6 +45,7 @@ struct sb_evidence {
     char *path;        /**< JSON property path, e.g. "properties.subnets[0].properties.networkSecurityGroup.id" */
     char *value;       /**< observed value rendered as text; "(absent)" when missing/null/"" */
     char *expected;    /**< the pass condition in words, e.g. "absent" or "non-empty Key Vault secret URI" */
+    char *source;      /**< which input(s) the value came from, e.g. "from a.json (az-cli)", or NULL */
 };
 
 enum sb_exception_kind {

@@ -46,8 +46,21 @@ struct sb_state *state_new(void)
     return st;
 }
 
+static bool json_is_fragment(const struct sb_resource *r)
+{
+    for (size_t i = 0; i < r->nfrags; i++)
+        if (r->frags[i].json == r->json)
+            return true;
+    return false;
+}
+
 static void free_resource(struct sb_resource *r)
 {
+    if (!json_is_fragment(r))
+        cJSON_Delete(r->json);
+    for (size_t i = 0; i < r->nfrags; i++)
+        cJSON_Delete(r->frags[i].json);
+    free(r->frags);
     free(r->id);
     free(r->id_lc);
     free(r->type);
@@ -55,7 +68,6 @@ static void free_resource(struct sb_resource *r)
     free(r->name);
     free(r->subscription_id);
     free(r->resource_group);
-    cJSON_Delete(r->json);
     free(r->diagnostic_settings);
     free(r->gaps);
     free(r);
@@ -97,31 +109,6 @@ void state_free(struct sb_state *st)
     free(st->collection_finished);
     free(st->cloud);
     free(st);
-}
-
-/* Later inputs refine earlier ones: objects merge key by key, anything else is replaced. */
-void state_deep_merge(cJSON *into, const cJSON *from)
-{
-    const cJSON *it;
-    cJSON_ArrayForEach(it, from)
-    {
-        cJSON *old = cJSON_GetObjectItemCaseSensitive(into, it->string);
-        if (cJSON_IsNull(it) && old)
-            continue; /* null never erases what another input saw */
-        if (old && cJSON_IsObject(old) && cJSON_IsObject(it)) {
-            state_deep_merge(old, it);
-        } else {
-            cJSON *copy = cJSON_Duplicate(it, 1);
-            if (!copy) {
-                fputs("mcsb-audit: out of memory\n", stderr);
-                exit(SB_EXIT_OUTPUT);
-            }
-            if (old)
-                cJSON_ReplaceItemViaPointer(into, old, copy);
-            else
-                cJSON_AddItemToObject(into, it->string, copy);
-        }
-    }
 }
 
 /* The ARM type implied by an id, e.g. ".../providers/Microsoft.Network/virtualNetworks/v/subnets/s"
@@ -190,21 +177,42 @@ static int add_resource(struct sb_state *st, cJSON *obj, const char *source, con
     }
     scrub_secrets(obj);
 
+    /* The type decides the az CLI normalisation, so it is known before anything is merged. */
+    const char *tv = sb_json_str(obj, "type");
+    char *type = tv ? sb_xstrdup(tv) : type_from_id(idv->valuestring);
+    char *type_lc = type ? sb_lower(type) : NULL;
+    bool az = state_normalise_shape(obj, type_lc);
+    st->loading_az_cli |= az;
+
     char *id_lc = sb_lower(idv->valuestring);
     /* A trailing '/' is not part of an id. */
-    for (size_t l = strlen(id_lc); l > 1 && id_lc[l - 1] == '/'; l--)
-        id_lc[l - 1] = '\0';
+    size_t idlen = strlen(id_lc);
+    for (; idlen > 1 && id_lc[idlen - 1] == '/'; idlen--)
+        id_lc[idlen - 1] = '\0';
     struct sb_resource *r = index_get(st->index, id_lc);
     if (r) {
         free(id_lc);
-        state_deep_merge(r->json, obj);
-        cJSON_Delete(obj);
+        /* Every property below is chosen the same way whatever the input order: the spelling that sorts first. */
+        if (strncmp(idv->valuestring, r->id, idlen) < 0) {
+            free(r->id);
+            r->id = sb_xstrndup(idv->valuestring, idlen);
+        }
+        if (type && (!r->type || strcmp(type, r->type) < 0)) {
+            free(r->type);
+            free(r->type_lc);
+            r->type = type;
+            r->type_lc = type_lc;
+            type = type_lc = NULL;
+        }
     } else {
         r = sb_xcalloc(1, sizeof *r);
-        r->id = sb_xstrndup(idv->valuestring, strlen(id_lc));
+        r->id = sb_xstrndup(idv->valuestring, idlen);
         r->id_lc = id_lc;
         r->json = obj;
         r->source = source;
+        r->type = type;
+        r->type_lc = type_lc;
+        type = type_lc = NULL;
         sb_id_parts(r->id, &r->subscription_id, &r->resource_group, &r->name);
         void *arr = st->resources;
         sb_grow(&arr, &st->cap_resources, st->nresources + 1, sizeof *st->resources);
@@ -212,18 +220,22 @@ static int add_resource(struct sb_state *st, cJSON *obj, const char *source, con
         st->resources[st->nresources++] = r;
         index_put(st->index, r);
     }
-    r->origins |= st->loading_origin;
-    if (!r->type) {
-        const char *t = sb_json_str(r->json, "type");
-        r->type = t ? sb_xstrdup(t) : type_from_id(r->id);
-        r->type_lc = sb_lower(r->type);
-    }
-    const char *nm = sb_json_str(r->json, "name");
-    if (nm && (!r->name || strcmp(r->name, nm) != 0)) {
+    free(type);
+    free(type_lc);
+    r->frags = sb_xrealloc(r->frags, (r->nfrags + 1) * sizeof *r->frags);
+    r->frags[r->nfrags++] = (struct sb_fragment){.json = obj,
+                                                 .input = st->ninputs - 1,
+                                                 .seq = st->loading_seq++,
+                                                 .complete = st->loading_origin != SB_ORIGIN_RESOURCE_GRAPH,
+                                                 .az_cli = az};
+    r->origins |= st->loading_origin | (az ? SB_ORIGIN_AZ_CLI : 0);
+    const char *nm = sb_json_str(obj, "name");
+    if (nm && (!r->name_from_input || strcmp(nm, r->name) < 0)) {
         free(r->name);
         r->name = sb_xstrdup(nm);
+        r->name_from_input = true;
     }
-    const char *tenant = sb_json_str(r->json, "tenantId");
+    const char *tenant = sb_json_str(obj, "tenantId");
     if (tenant) {
         bool seen = false;
         for (size_t i = 0; i < st->ntenants; i++)
@@ -349,8 +361,11 @@ static int load_snapshot_meta(struct sb_state *st, const cJSON *root, const char
         free(st->collection_finished);
         st->collection_finished = sb_xstrdup(finished);
     }
-    if (!st->cloud)
-        st->cloud = dup_json_str(col, "cloud");
+    const char *cloud = sb_json_str(col, "cloud");
+    if (cloud && (!st->cloud || strcmp(cloud, st->cloud) < 0)) { /* the same whatever the input order */
+        free(st->cloud);
+        st->cloud = sb_xstrdup(cloud);
+    }
     add_tenant(st, sb_json_str(col, "tenantId"));
 
     const cJSON *subs = cJSON_GetObjectItemCaseSensitive(root, "subscriptions");
@@ -430,6 +445,8 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
     add_input(st, name, "unknown", len, sha);
     struct sb_state_input *in = &st->inputs[st->ninputs - 1];
     const char *src = in->name;
+    st->loading_seq = 0;
+    st->loading_az_cli = false;
     const char *kind;
     int rc;
     if (cJSON_IsArray(root)) {
@@ -498,6 +515,9 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
                         name);
     }
     cJSON_Delete(root);
+    /* az CLI output is recognised per resource; the input is named by the shape it held. */
+    if (kind && st->loading_az_cli && strncmp(kind, "arm-", 4) == 0)
+        kind = "az-cli";
     if (kind) {
         free(in->kind);
         in->kind = sb_xstrdup(kind);

@@ -30,20 +30,38 @@ enum sb_origin {
     SB_ORIGIN_ARM = 1u << 0,            /**< ARM list, bare array or single resource */
     SB_ORIGIN_RESOURCE_GRAPH = 1u << 1, /**< a Resource Graph response */
     SB_ORIGIN_SNAPSHOT = 1u << 2,       /**< an mcsb-audit snapshot (ports completed by ARM GET, see docs) */
+    SB_ORIGIN_AZ_CLI = 1u << 3,         /**< az CLI output (flattened properties, normalised on reading) */
+};
+
+/** One input's copy of a resource (already normalised to the ARM shape, secrets removed). Every input keeps its own
+ *  copy so the merged view is built in one canonical order (inputs sorted by name), and evidence can say which input
+ *  a value came from. */
+struct sb_fragment {
+    cJSON *json;            /**< owned (shared with sb_resource.json when it is the only fragment) */
+    size_t input;           /**< index into sb_state.inputs (valid after state_finalize) */
+    size_t seq;             /**< position within its input: keeps duplicates in one file in file order */
+    bool complete;          /**< ARM body, az CLI output or snapshot: a key missing here is absent */
+    bool az_cli;            /**< normalised from the az CLI's flattened shape */
+    const char *src_name;   /**< the input's name and kind (borrowed; set by state_finalize) */
+    const char *src_kind;
+    const char *src_sha;    /**< private: only while merging */
 };
 
 struct sb_resource {
-    char *id;               /**< as first seen (original case) */
+    char *id;               /**< the spelling that sorts first among the inputs' spellings (deterministic) */
     char *id_lc;            /**< lower-cased: the identity key */
     char *type;             /**< as given; ARG's lower-case form kept as is */
     char *type_lc;
     char *name;
     char *subscription_id;  /**< parsed from the id, or NULL */
     char *resource_group;   /**< parsed from the id, or NULL */
-    cJSON *json;            /**< the ARM object (secrets already removed); owned */
-    const char *source;     /**< name of the input it came from (borrowed from the state) */
+    cJSON *json;            /**< the merged ARM object (secrets already removed); owned */
+    const char *source;     /**< name of the first input it came from in canonical order (borrowed from the state) */
+    struct sb_fragment *frags; /**< every input's copy; after finalize sorted: complete sources first, then by input name */
+    size_t nfrags;
     unsigned collected;     /**< enum sb_collection bits recorded by a snapshot */
     unsigned origins;       /**< enum sb_origin bits */
+    bool name_from_input;   /**< private: name came from an input's "name" (else from the id) */
     const struct sb_resource *parent; /**< for child resources (diag settings, subnets...), or NULL */
     const struct sb_resource **diagnostic_settings; /**< settings whose parent is this resource */
     size_t ndiagnostic_settings;
@@ -53,7 +71,7 @@ struct sb_resource {
 
 struct sb_state_input {
     char *name;             /**< as given */
-    char *kind;             /**< "arm-list", "arm-array", "arm-resource", "resource-graph", "snapshot" */
+    char *kind;             /**< "arm-list", "arm-array", "arm-resource", "resource-graph", "snapshot", "az-cli" */
     uint64_t size;
     char sha256[65];
 };
@@ -67,6 +85,8 @@ struct sb_state {
     size_t npending, cap_pending;
     size_t cap_inputs, cap_gaps, cap_subscriptions, cap_tenants;
     unsigned loading_origin;         /**< private: origin of the input being read */
+    size_t loading_seq;              /**< private: resources read so far from the input being read */
+    bool loading_az_cli;             /**< private: the input being read held az CLI shapes */
     struct sb_state_input *inputs;
     size_t ninputs;
     struct sb_gap *gaps;
@@ -97,6 +117,23 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
 
 /** Link children to parents, fold separately-given children into their parents, sort. Call once after loading. */
 int state_finalize(struct sb_state *st, struct sb_err *e);
+
+/* ---- provenance (state_source.c) ---- */
+
+/** Whether `r` has readable properties: an ARM `properties` object, or az CLI properties normalised into one. */
+bool state_readable(const struct sb_resource *r);
+
+/** Whether the top-level key (e.g. "identity", "properties") is known for `r`: some complete source holds the
+ *  resource (a missing key there is absent), or a partial source (Resource Graph row) carries the key, even null. */
+bool state_key_known(const struct sb_resource *r, const char *key);
+
+/**
+ * Where a value came from, as one line: "from a.json (arm-list)", "absent in a.json (az-cli)", "not projected in
+ * b.json (resource-graph)", or "CONFLICT: a.json (arm-list) has X; b.json (snapshot) has Y" when complete sources
+ * disagree (*conflict set true). `resource_id` may be a resource of the state or a child held inline by one (a subnet
+ * in its virtual network); `path` is relative to it. NULL when the state holds nothing of that resource. Caller frees.
+ */
+char *state_value_source(const struct sb_state *st, const char *resource_id, const char *path, bool *conflict);
 
 /** Lookup by id, case-insensitively. NULL when absent. */
 const struct sb_resource *state_get(const struct sb_state *st, const char *id);

@@ -5,6 +5,7 @@
 #include "state_index.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,16 +34,39 @@ static char *child_segment(const char *id_lc, const char *parent_lc)
 
 /* Children given as separate resources are folded into the parent's properties.<collection>[],
  * replacing (merging into) the inline copy with the same id, so rules read one place. */
+static bool any_complete(const struct sb_resource *r)
+{
+    for (size_t i = 0; i < r->nfrags; i++)
+        if (r->frags[i].complete)
+            return true;
+    return false;
+}
+
 static void fold_into_parent(struct sb_resource *parent, const struct sb_resource *child)
 {
     char *seg = child_segment(child->id_lc, parent->id_lc);
     if (!seg)
         return;
+    /* The fragments stay what each input said; folding works on a private merged copy. */
+    for (size_t i = 0; i < parent->nfrags; i++)
+        if (parent->frags[i].json == parent->json) {
+            parent->json = cJSON_Duplicate(parent->json, 1);
+            if (!parent->json) {
+                fputs("mcsb-audit: out of memory\n", stderr);
+                exit(SB_EXIT_OUTPUT);
+            }
+            break;
+        }
     cJSON *props = cJSON_GetObjectItemCaseSensitive(parent->json, "properties");
     if (!cJSON_IsObject(props)) {
         if (props)
             cJSON_DeleteItemFromObjectCaseSensitive(parent->json, "properties");
         props = cJSON_AddObjectToObject(parent->json, "properties");
+    }
+    /* ARM names a VPN gateway's vpnConnections children properties.connections[]. */
+    if (strcasecmp(seg, "vpnconnections") == 0) {
+        free(seg);
+        seg = sb_xstrdup("connections");
     }
     cJSON *arr = NULL;
     cJSON *it;
@@ -57,7 +81,8 @@ static void fold_into_parent(struct sb_resource *parent, const struct sb_resourc
         /* Use the ARM spelling of the collection name where we know it. */
         static const char *const names[] = {"subnets", "links", "peerings", "authorizations",
                                             "expressRouteConnections", "virtualNetworkPeerings",
-                                            "ipConfigurations", "routes", "securityRules"};
+                                            "ipConfigurations", "routes", "securityRules",
+                                            "hubVirtualNetworkConnections", "vpnLinkConnections"};
         const char *key = seg;
         for (size_t i = 0; i < sizeof names / sizeof *names; i++)
             if (strcasecmp(names[i], seg) == 0)
@@ -70,7 +95,7 @@ static void fold_into_parent(struct sb_resource *parent, const struct sb_resourc
     {
         const char *eid = sb_json_str(it, "id");
         if (eid && sb_ieq(eid, child->id)) {
-            state_deep_merge(it, child->json);
+            state_merge(it, child->json, any_complete(parent), any_complete(child));
             free(seg);
             return;
         }
@@ -130,12 +155,49 @@ static int cmp_gap(const void *a, const void *b)
     return strcmp(x->request ? x->request : "", y->request ? y->request : "");
 }
 
+/* Inputs are listed by name (then content), so the report is the same whatever the order of --input options. */
+static int cmp_input(const void *a, const void *b)
+{
+    const struct sb_state_input *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->sha256, y->sha256);
+}
+
+static void sort_inputs(struct sb_state *st)
+{
+    size_t n = st->ninputs;
+    /* Remember each input by its name pointer, which sorting does not change, to renumber the fragments. */
+    char **before = sb_xcalloc(n ? n : 1, sizeof *before);
+    for (size_t i = 0; i < n; i++)
+        before[i] = st->inputs[i].name;
+    sb_sort(st->inputs, n, sizeof *st->inputs, cmp_input);
+    size_t *map = sb_xcalloc(n ? n : 1, sizeof *map);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < n; k++)
+            if (st->inputs[k].name == before[i])
+                map[i] = k;
+    for (size_t i = 0; i < st->nresources; i++) {
+        struct sb_resource *r = st->resources[i];
+        for (size_t k = 0; k < r->nfrags; k++) {
+            r->frags[k].input = map[r->frags[k].input];
+            r->frags[k].src_name = st->inputs[r->frags[k].input].name;
+            r->frags[k].src_kind = st->inputs[r->frags[k].input].kind;
+            r->frags[k].src_sha = NULL;
+        }
+        r->source = r->nfrags ? r->frags[0].src_name : r->source;
+    }
+    free(map);
+    free(before);
+}
+
 int state_finalize(struct sb_state *st, struct sb_err *e)
 {
     (void)e;
     if (st->finalized)
         return 0;
     st->finalized = true;
+    for (size_t i = 0; i < st->nresources; i++)
+        state_merge_fragments(st, st->resources[i]);
     /* Sorting first makes folding order, and so merged arrays, independent of input order. */
     sb_sort(st->resources, st->nresources, sizeof *st->resources, cmp_resource);
     sb_sort(st->gaps, st->ngaps, sizeof *st->gaps, cmp_gap);
@@ -161,9 +223,14 @@ int state_finalize(struct sb_state *st, struct sb_err *e)
             append_ptr((const void ***)&p->diagnostic_settings, &p->ndiagnostic_settings, r);
             /* A setting present proves the parent's settings were read. */
             p->collected |= SB_COLLECTED_DIAGNOSTIC_SETTINGS;
-        } else {
-            fold_into_parent(p, r);
         }
+    }
+    /* Deepest first (a child sorts after its parent): a link connection reaches its connection before the
+     * connection is folded into its gateway. */
+    for (size_t i = st->nresources; i-- > 0;) {
+        struct sb_resource *r = st->resources[i];
+        if (r->parent && !is_diag_setting(r))
+            fold_into_parent((struct sb_resource *)r->parent, r);
     }
     for (size_t i = 0; i < st->ngaps; i++) {
         char *lc = sb_lower(st->gaps[i].scope);
@@ -183,6 +250,7 @@ int state_finalize(struct sb_state *st, struct sb_err *e)
         }
     merge_subscriptions(st);
     sb_sort(st->tenants, st->ntenants, sizeof *st->tenants, cmp_str);
+    sort_inputs(st);
     return 0;
 }
 

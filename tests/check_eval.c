@@ -45,7 +45,7 @@ static void teardown(void)
         free(r->subscription_id), free(r->resource_group), free(r->summary), free(r->remediation);
         for (size_t k = 0; k < r->nevidence; k++)
             free(r->evidence[k].resource_id), free(r->evidence[k].path), free(r->evidence[k].value),
-                free(r->evidence[k].expected);
+                free(r->evidence[k].expected), free(r->evidence[k].source);
         free(r->evidence);
     }
     free(res.items);
@@ -98,14 +98,38 @@ START_TEST(test_every_feature_listed_on_empty_input)
         }
         ck_assert_ptr_null(r->resource_id);
     }
-    /* resource-bound features with nothing in scope: not applicable, no resource */
-    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", NULL)->status, SB_STATUS_NOT_APPLICABLE);
-    ck_assert_int_eq(find("IM-8", "Service Credential", NULL)->status, SB_STATUS_NOT_APPLICABLE);
+    /* no resources at all is not a clean bill: every resource-bound feature is not assessed */
+    const char *const bound[][2] = {{"NS-1", "Virtual Network Integration"}, {"NS-1", "Network Security Group"},
+                                    {"IM-8", "Service Credential"}, {"LT-4", "Azure Resource Logs"},
+                                    {"BR-1", "Service Native Backup"}};
+    for (size_t i = 0; i < 5; i++) {
+        const struct sb_result *r = find(bound[i][0], bound[i][1], NULL);
+        ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+        ck_assert_str_eq(r->summary, "the inputs hold no resources");
+    }
     /* DP-3 reports its compensating-control evidence even when there is none */
     const struct sb_result *dp3 = find("DP-3", "Data in Transit", NULL);
     ck_assert_int_eq(dp3->status, SB_STATUS_NOT_APPLICABLE);
     ck_assert_uint_ge(dp3->nevidence, 1);
     ck_assert_ptr_nonnull(strstr(dp3->summary, "IPsec"));
+}
+END_TEST
+
+START_TEST(test_nothing_in_scope_names_types)
+{
+    /* resources, but none in a feature's scope: not applicable, naming what was read */
+    run("[{\"id\":\"" S "/routeTables/rt9\",\"properties\":{}},{\"id\":\"" S "/routeTables/rt8\",\"properties\":{}},"
+        "{\"id\":\"" NSG "\",\"properties\":{}}]");
+    const char *const bound[][2] = {{"NS-1", "Virtual Network Integration"}, {"NS-1", "Network Security Group"},
+                                    {"IM-8", "Service Credential"}, {"LT-4", "Azure Resource Logs"},
+                                    {"BR-1", "Service Native Backup"}};
+    for (size_t i = 0; i < 5; i++) {
+        const struct sb_result *r = find(bound[i][0], bound[i][1], NULL);
+        ck_assert_int_eq(r->status, SB_STATUS_NOT_APPLICABLE);
+        ck_assert_msg(strstr(r->summary, "microsoft.network/networksecuritygroups (1), microsoft.network/routetables (2)"),
+                      "%s", r->summary);
+        ck_assert(has_evidence(r, "resource types read", "microsoft.network/routetables (2)"));
+    }
 }
 END_TEST
 
@@ -384,6 +408,7 @@ int main(void)
     TCase *tc = tcase_create("rules");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_every_feature_listed_on_empty_input);
+    tcase_add_test(tc, test_nothing_in_scope_names_types);
     tcase_add_test(tc, test_ns1_vnet_integration);
     tcase_add_test(tc, test_ns1_nsg_support);
     tcase_add_test(tc, test_ns1_gateway_subnet_faults);

@@ -160,7 +160,7 @@ static struct sb_report *make_report(size_t per_feature)
                     res->evidence[e] = (struct sb_evidence){sb_xstrdup(res->resource_id),
                                                             sb_xasprintf("properties.setting%zu", e),
                                                             sb_xstrdup(e ? "(absent)" : "Enabled"),
-                                                            sb_xstrdup("Enabled")};
+                                                            sb_xstrdup("Enabled"), NULL};
                 r->counts[res->status]++;
             }
     for (size_t i = 0; i < r->nresults; i++)

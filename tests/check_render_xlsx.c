@@ -77,7 +77,7 @@ static void add_evidence(struct sb_result *res, const char *rid, const char *pat
 {
     res->evidence = sb_xrealloc(res->evidence, (res->nevidence + 1) * sizeof *res->evidence);
     res->evidence[res->nevidence++] = (struct sb_evidence){sb_xstrdup(rid), sb_xstrdup(path),
-                                                           sb_xstrdup(value), sb_xstrdup(expected)};
+                                                           sb_xstrdup(value), sb_xstrdup(expected), NULL};
 }
 
 static struct sb_result *add_result(struct fixture *fx, const struct sb_feature *f, const char *name,

@@ -251,8 +251,9 @@ def main(argv):
         for col, value in expect.items():
             if not same(row[col], value):
                 problem("Findings row %d col %s: %r, expected %r" % (i + 2, HEADERS["Findings"][col], row[col], value))
-        ev_text = "\n".join("%s = %s" % (e.get("path") or "", e.get("value") if e.get("value") is not None
-                                         else "(absent)") for e in res.get("evidence", []))
+        ev_text = "\n".join("%s = %s%s" % (e.get("path") or "", e.get("value") if e.get("value") is not None
+                                           else "(absent)", " [%s]" % e["source"] if e.get("source") else "")
+                            for e in res.get("evidence", []))
         if not same(row[12], ev_text):
             problem("Findings row %d Evidence: %r, expected %r" % (i + 2, row[12], ev_text))
 
