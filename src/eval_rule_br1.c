@@ -83,26 +83,44 @@ static char *hub_of(const struct sb_resource *r)
     return sb_xstrdup(sb_json_str(r->json, "properties.virtualHub.id"));
 }
 
+/* What the connections offer: counted backups, and connections that would count but are not Connected. */
+struct backup_count {
+    int ok;
+    int down;            /* IPsec, independent of the private peering, but connectionStatus present and not Connected */
+    struct sb_buf statuses;
+};
+
+/* connectionStatus when present must be Connected: a configured but broken tunnel is no working backup. */
+static bool status_ok(const char *status)
+{
+    return !status || sb_ieq(status, "Connected");
+}
+
 /* IPsec connections of a VPN gateway that do not ride the private peering. */
-static int backup_connections(struct sb_result *res, const struct keyed *conns, size_t nconns,
-                              const struct sb_resource *vpn)
+static void backup_connections(struct sb_result *res, const struct keyed *conns, size_t nconns,
+                               const struct sb_resource *vpn, struct backup_count *bc)
 {
     size_t first, n = range(conns, nconns, vpn->id_lc, &first);
-    int ok = 0;
     for (size_t i = first; i < first + n; i++) {
         const struct sb_resource *cn = conns[i].r;
         const char *ctype = sb_json_str(cn->json, "properties.connectionType");
         const char *status = sb_json_str(cn->json, "properties.connectionStatus");
         int over_er = sb_json_bool(cn->json, "properties.useLocalAzureIpAddress");
-        char *v = sb_xasprintf("connectionType %s, useLocalAzureIpAddress %s, connectionStatus %s",
-                               ctype ? ctype : "(absent)", over_er == 1 ? "true" : over_er == 0 ? "false" : "(absent)",
-                               status ? status : "(absent)");
+        char *v = sb_xasprintf("connectionType %s, useLocalAzureIpAddress %s",
+                               ctype ? ctype : "(absent)", over_er == 1 ? "true" : over_er == 0 ? "false" : "(absent)");
         ev_evidence(res, cn->id, "properties.connectionType", v,
                     "IPsec, useLocalAzureIpAddress not true (independent of the private peering)");
         free(v);
-        ok += sb_ieq(ctype, "IPsec") && over_er != 1;
+        ev_evidence(res, cn->id, "properties.connectionStatus", status, "Connected (or not reported)");
+        if (!sb_ieq(ctype, "IPsec") || over_er == 1)
+            continue;
+        if (status_ok(status)) {
+            bc->ok++;
+        } else {
+            bc->down++;
+            sb_buf_printf(&bc->statuses, "%s%s %s", bc->statuses.len ? ", " : "", cn->name ? cn->name : cn->id, status);
+        }
     }
-    return ok;
 }
 
 /* One VNet hosting an ExpressRoute gateway: gws[0..n) are every gateway in it. */
@@ -115,6 +133,7 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const cha
                                       "Microsoft.Network/virtualNetworks", NULL);
     free(vnet_id);
     int backups = 0, vpns = 0;
+    struct backup_count bc = {0};
     for (size_t i = 0; i < n; i++) {
         const struct sb_resource *gw = gws[i].r;
         enum gw_kind k = ev_gateway_kind(gw);
@@ -131,10 +150,23 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const cha
         ev_evidence(res, gw->id, "properties.vpnType", v, "RouteBased, not Basic SKU (coexistence)");
         free(v);
         bool eligible = sb_ieq(vpntype, "RouteBased") && !sb_ieq(sku, "Basic");
-        int b = backup_connections(res, conns, nconns, gw);
-        backups += eligible ? b : 0;
+        struct backup_count one = {0};
+        backup_connections(res, conns, nconns, gw, &one);
+        if (eligible) {
+            backups += one.ok;
+            bc.down += one.down;
+            if (one.statuses.len)
+                sb_buf_printf(&bc.statuses, "%s%s", bc.statuses.len ? ", " : "", one.statuses.data);
+        }
+        sb_buf_free(&one.statuses);
     }
-    if (backups > 0) {
+    if (backups == 0 && bc.down > 0) {
+        ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
+               "A route-based VPN gateway has %d IPsec connection(s) independent of the private peering, but none is "
+               "Connected (%s): not evidence of a working backup path; check the tunnel and attest", bc.down,
+               bc.statuses.data);
+        ev_remedy(res, "%s", REMEDY);
+    } else if (backups > 0) {
         ev_set(res, SB_STATUS_PASS, SB_SEV_NONE,
                "A route-based VPN gateway with %d IPsec connection(s) independent of the private peering backs up ExpressRoute",
                backups);
@@ -145,6 +177,7 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const cha
                     : "No site-to-site VPN backs up ExpressRoute here: decide and attest whether a backup path is needed");
         ev_remedy(res, "%s", REMEDY);
     }
+    sb_buf_free(&bc.statuses);
 }
 
 static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *ergw, const char *hub_id,
@@ -155,23 +188,70 @@ static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const stru
     char *lc = sb_lower(hub_id);
     size_t first, n = range(vpngws, nvpn, lc, &first);
     free(lc);
-    int backups = 0;
+    int backups = 0, down = 0, over_er = 0;
+    struct sb_buf statuses = {0};
     for (size_t i = first; i < first + n; i++) {
-        const cJSON *conns = sb_json_at(vpngws[i].r->json, "properties.connections");
+        const struct sb_resource *vpn = vpngws[i].r;
+        const cJSON *conns = sb_json_at(vpn->json, "properties.connections");
         int nc = cJSON_IsArray(conns) ? cJSON_GetArraySize(conns) : 0;
         char *v = sb_xasprintf("%d site-to-site connection(s)", nc);
-        ev_evidence(res, vpngws[i].r->id, "properties.connections", v, "a VPN connection in the same hub");
+        ev_evidence(res, vpn->id, "properties.connections", v, "a VPN connection in the same hub");
         free(v);
-        backups += nc;
+        const cJSON *cn;
+        cJSON_ArrayForEach(cn, conns)
+        {
+            const char *cid = sb_json_str(cn, "id");
+            const char *cname = sb_json_str(cn, "name");
+            const char *status = sb_json_str(cn, "properties.connectionStatus");
+            /* A link connection with useLocalAzureIpAddress runs IPsec over the ExpressRoute private peering: it
+             * fails with ExpressRoute, so it is no independent path. */
+            int links = 0, independent = 0, independent_up = 0;
+            const cJSON *lk;
+            cJSON_ArrayForEach(lk, sb_json_at(cn, "properties.vpnLinkConnections"))
+            {
+                links++;
+                if (sb_json_bool(lk, "properties.useLocalAzureIpAddress") == 1)
+                    continue;
+                independent++;
+                independent_up += status_ok(sb_json_str(lk, "properties.connectionStatus"));
+            }
+            char *lv = sb_xasprintf("%d link connection(s), %d not useLocalAzureIpAddress (%d of them not reported "
+                                    "down); connectionStatus %s", links, independent, independent_up,
+                                    status ? status : "(absent)");
+            ev_evidence(res, cid ? cid : vpn->id, "properties.vpnLinkConnections", lv,
+                        "a link connection not over the private peering (useLocalAzureIpAddress not true), Connected");
+            free(lv);
+            if (independent_up > 0 && status_ok(status)) {
+                backups++;
+            } else if (independent > 0) {
+                down++;
+                sb_buf_printf(&statuses, "%s%s %s", statuses.len ? ", " : "", cname ? cname : (cid ? cid : "?"),
+                              status ? status : "links not Connected");
+            } else if (links > 0) {
+                over_er++;
+            }
+        }
     }
     if (backups > 0) {
-        ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "The hub's VPN gateway has %d connection(s) that can back up ExpressRoute",
-               backups);
+        ev_set(res, SB_STATUS_PASS, SB_SEV_NONE,
+               "The hub's VPN gateway has %d connection(s) with a link independent of the private peering that can "
+               "back up ExpressRoute", backups);
     } else {
-        ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
-               "No VPN connection in this Virtual WAN hub backs up ExpressRoute: decide and attest whether one is needed");
+        if (down > 0)
+            ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
+                   "The hub's VPN connection(s) independent of the private peering are not Connected (%s): not "
+                   "evidence of a working backup path; check them and attest", statuses.data);
+        else if (over_er > 0)
+            ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
+                   "The hub's VPN connection(s) run only over the ExpressRoute private peering (useLocalAzureIpAddress): "
+                   "no independent backup path; decide and attest whether one is needed");
+        else
+            ev_set(res, SB_STATUS_MANUAL, SB_SEV_NONE,
+                   "No VPN connection with a link independent of the private peering backs up ExpressRoute in this "
+                   "Virtual WAN hub: decide and attest whether one is needed");
         ev_remedy(res, "%s", REMEDY);
     }
+    sb_buf_free(&statuses);
 }
 
 int rule_br1_native_backup(struct eval_ctx *c, const struct sb_feature *f)

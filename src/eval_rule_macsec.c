@@ -201,6 +201,13 @@ static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const str
                "%d link(s) have no macSecConfig in the input: MACsec secret storage cannot be checked", missing_config);
         ev_remedy(res, "Collect the port with an ARM GET of Microsoft.Network/expressRoutePorts (Resource Graph may "
                   "omit macSecConfig) and assess again.");
+    } else if (!identity && !state_key_known(port, "identity")) {
+        /* A Resource Graph row without the identity column says nothing about the identity. */
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_HIGH,
+               "MACsec secrets are Key Vault references (%s), but the port's identity is not in the input (a Resource "
+               "Graph row without identity is a projection): whether it can read them is unknown", vb.data);
+        ev_remedy(res, "Collect the port with an ARM GET of Microsoft.Network/expressRoutePorts (or project identity in "
+                  "the Resource Graph query) and assess again.");
     } else if (!identity) {
         ev_set(res, SB_STATUS_FAIL, SB_SEV_HIGH,
                "MACsec secrets are Key Vault references (%s), but the port has no managed identity to read them", vb.data);

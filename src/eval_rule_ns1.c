@@ -87,6 +87,8 @@ static void vwan_gateway(struct eval_ctx *c, const struct sb_feature *f, const s
 static void unknown_gateway(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *gw)
 {
     struct sb_result *res = ev_result(c, f, gw->id, GW_TYPE, NULL);
+    if (ev_unreadable(res, gw))
+        return;
     ev_evidence_json(res, gw, "properties.gatewayType", "ExpressRoute or Vpn");
     ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
            "properties.gatewayType is not in the input: cannot tell whether this is an ExpressRoute gateway");
@@ -257,14 +259,18 @@ static void judge_subnet(struct eval_ctx *c, const struct sb_feature *f, const s
     struct sb_result *res = ev_result(c, f, sid, SUBNET_TYPE, disp);
     free(disp);
     ev_evidence(res, vnet_id, "in scope because", sc->reason, "a path to an ExpressRoute gateway");
-    if (strcasecmp(name, "GatewaySubnet") == 0) {
-        gateway_subnet(c, res, sn, sid);
-    } else if (is_platform_subnet(name)) {
+    if (is_platform_subnet(name)) {
         ev_set(res, SB_STATUS_NOT_APPLICABLE, SB_SEV_NONE,
                "%s is a platform subnet that cannot take a network security group", name);
-    } else if (!sb_json_at(sn, "properties")) {
-        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The subnet's properties are not in the input");
-        ev_remedy(res, "Collect the virtual network with its subnets' properties.");
+    } else if (!cJSON_IsObject(sb_json_at(sn, "properties"))) {
+        /* Without properties (or az CLI properties) an absent NSG proves nothing: never a pass on GatewaySubnet. */
+        ev_evidence(res, sid, "properties", NULL, "the subnet's properties (networkSecurityGroup, routeTable)");
+        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
+               "The subnet's properties are not in the input (neither `properties` nor any known az CLI property)");
+        ev_remedy(res, "Collect the virtual network with its subnets' properties (ARM GET, az network vnet show, or "
+                  "az network vnet subnet list).");
+    } else if (strcasecmp(name, "GatewaySubnet") == 0) {
+        gateway_subnet(c, res, sn, sid);
     } else {
         workload_subnet(res, sn, sid);
     }
@@ -334,6 +340,161 @@ static void add_unknown_transit_spokes(struct vnet_scope **scope, size_t *nscope
     }
 }
 
+/* ---- Virtual WAN spokes ---- */
+
+struct er_hub {
+    const char *hub_id;   /* borrowed */
+    char *name;           /* the hub's name (last id segment) */
+    char *why;            /* "Virtual WAN hub h1 has ExpressRoute gateway g1" */
+};
+
+static void er_hub_add(struct er_hub **v, size_t *n, const char *hub_id, const char *gw)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (sb_ieq((*v)[i].hub_id, hub_id))
+            return;
+    *v = sb_xrealloc(*v, (*n + 1) * sizeof **v);
+    struct er_hub *h = &(*v)[(*n)++];
+    h->hub_id = hub_id;
+    sb_id_parts(hub_id, NULL, NULL, &h->name);
+    char *gname = NULL;
+    sb_id_parts(gw, NULL, NULL, &gname);
+    h->why = sb_xasprintf("Virtual WAN hub %s has ExpressRoute gateway %s", h->name ? h->name : hub_id,
+                          gname ? gname : gw);
+    free(gname);
+}
+
+/* Hubs known to have an ExpressRoute gateway: named by an expressRouteGateways resource or by the hub itself. */
+static size_t er_hubs(struct er_hub **out, const struct sb_state *st)
+{
+    struct er_hub *v = NULL;
+    size_t n = 0;
+    const struct sb_resource **rs;
+    size_t k = state_list_type(st, "microsoft.network/expressroutegateways", &rs);
+    for (size_t i = 0; i < k; i++) {
+        const char *hub = sb_json_str(rs[i]->json, "properties.virtualHub.id");
+        if (hub)
+            er_hub_add(&v, &n, hub, rs[i]->id);
+    }
+    free(rs);
+    k = state_list_type(st, "microsoft.network/virtualhubs", &rs);
+    for (size_t i = 0; i < k; i++) {
+        const char *gw = sb_json_str(rs[i]->json, "properties.expressRouteGateway.id");
+        if (gw)
+            er_hub_add(&v, &n, rs[i]->id, gw);
+    }
+    free(rs);
+    *out = v;
+    return n;
+}
+
+static const struct er_hub *er_hub_by_id(const struct er_hub *v, size_t n, const char *hub_id)
+{
+    for (size_t i = 0; hub_id && i < n; i++)
+        if (sb_ieq(v[i].hub_id, hub_id))
+            return &v[i];
+    return NULL;
+}
+
+/* A hub's managed virtual network is named "HV_<hub name>_<guid>". */
+static bool hv_network_of(const char *remote_vnet_id, const char *hub_name)
+{
+    char *rname = NULL;
+    sb_id_parts(remote_vnet_id, NULL, NULL, &rname);
+    bool ok = false;
+    if (rname && hub_name && sb_istarts(rname, "HV_")) {
+        size_t hl = strlen(hub_name);
+        ok = strlen(rname) > 3 + hl + 1 && strncasecmp(rname + 3, hub_name, hl) == 0 && rname[3 + hl] == '_';
+    }
+    free(rname);
+    return ok;
+}
+
+static void hub_connection(struct vnet_scope **scope, size_t *nscope, const struct er_hub *h, const cJSON *conn)
+{
+    const char *spoke = sb_json_str(conn, "properties.remoteVirtualNetwork.id");
+    if (!spoke || !h)
+        return;
+    const char *cname = sb_json_str(conn, "name");
+    char *why = sb_xasprintf("connected to the Virtual WAN hub by hubVirtualNetworkConnections %s (%s)",
+                             cname ? cname : "(unnamed)", h->why);
+    scope_add(scope, nscope, spoke, why);
+    free(why);
+}
+
+/* Spokes of Virtual WAN hubs with an ExpressRoute gateway reach on-premises through it like useRemoteGateways spokes.
+ * A spoke peered to a hub network whose hub is not in the input is listed too (its results say why). */
+static void add_vwan_spokes(struct vnet_scope **scope, size_t *nscope, struct vnet_scope **unknown, size_t *nunknown,
+                            const struct sb_state *st)
+{
+    struct er_hub *hubs;
+    size_t nh = er_hubs(&hubs, st);
+    const struct sb_resource **rs;
+    size_t k = state_list_type(st, "microsoft.network/virtualhubs", &rs);
+    for (size_t i = 0; i < k; i++) {
+        const struct er_hub *h = er_hub_by_id(hubs, nh, rs[i]->id);
+        const char *const keys[] = {"properties.hubVirtualNetworkConnections", "properties.virtualNetworkConnections"};
+        for (size_t j = 0; h && j < 2; j++) {
+            const cJSON *conn;
+            cJSON_ArrayForEach(conn, sb_json_at(rs[i]->json, keys[j]))
+                hub_connection(scope, nscope, h, conn);
+        }
+    }
+    free(rs);
+    /* connections given on their own, whose hub is not in the input */
+    k = state_list_type(st, "microsoft.network/virtualhubs/hubvirtualnetworkconnections", &rs);
+    for (size_t i = 0; i < k; i++) {
+        char *hub = sb_id_parent(rs[i]->id);
+        hub_connection(scope, nscope, er_hub_by_id(hubs, nh, hub), rs[i]->json);
+        free(hub);
+    }
+    free(rs);
+    const struct sb_resource **vnets, **vhubs;
+    size_t nv = state_list_type(st, "microsoft.network/virtualnetworks", &vnets);
+    size_t nvh = state_list_type(st, "microsoft.network/virtualhubs", &vhubs);
+    for (size_t i = 0; i < nv; i++) {
+        const cJSON *p;
+        cJSON_ArrayForEach(p, sb_json_at(vnets[i]->json, "properties.virtualNetworkPeerings"))
+        {
+            const char *remote = sb_json_str(p, "properties.remoteVirtualNetwork.id");
+            const char *pname = sb_json_str(p, "name");
+            char *rname = NULL;
+            sb_id_parts(remote, NULL, NULL, &rname);
+            bool to_hub = (pname && sb_istarts(pname, "RemoteVnetToHubPeering_")) || (rname && sb_istarts(rname, "HV_"));
+            free(rname);
+            if (!remote || !to_hub || sb_json_bool(p, "properties.useRemoteGateways") != 1)
+                continue;
+            const struct er_hub *h = NULL;
+            for (size_t j = 0; j < nh && !h; j++)
+                if (hv_network_of(remote, hubs[j].name))
+                    h = &hubs[j];
+            if (h) {
+                char *why = sb_xasprintf("peered with useRemoteGateways to the Virtual WAN hub network %s (%s)", remote,
+                                         h->why);
+                scope_add(scope, nscope, vnets[i]->id, why);
+                free(why);
+                continue;
+            }
+            bool hub_known = false;
+            for (size_t j = 0; j < nvh && !hub_known; j++)
+                hub_known = hv_network_of(remote, vhubs[j]->name) && state_readable(vhubs[j]);
+            if (!hub_known) {
+                char *why = sb_xasprintf("peered with useRemoteGateways to the Virtual WAN hub network %s; whether that "
+                                         "hub has an ExpressRoute gateway is not in the input", remote);
+                scope_add(unknown, nunknown, vnets[i]->id, why);
+                free(why);
+            }
+        }
+    }
+    free(vnets);
+    free(vhubs);
+    for (size_t i = 0; i < nh; i++) {
+        free(hubs[i].name);
+        free(hubs[i].why);
+    }
+    free(hubs);
+}
+
 int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
 {
     struct vnet_scope *scope = NULL;
@@ -381,6 +542,27 @@ int rule_ns1_nsg_support(struct eval_ctx *c, const struct sb_feature *f)
     }
     free(vnets);
     add_unknown_transit_spokes(&scope, &nscope, nhubs, c->state);
+    struct vnet_scope *unknown = NULL;
+    size_t nunknown = 0;
+    add_vwan_spokes(&scope, &nscope, &unknown, &nunknown, c->state);
+    for (size_t i = 0; i < nunknown; i++) {
+        bool in_scope = false;
+        for (size_t k = 0; k < nscope && !in_scope; k++)
+            in_scope = strcmp(scope[k].vnet_id, unknown[i].vnet_id) == 0;
+        if (!in_scope) {
+            const struct sb_resource *v = state_get(c->state, unknown[i].vnet_id);
+            struct sb_result *res = ev_result(c, f, v ? v->id : unknown[i].vnet_id, "Microsoft.Network/virtualNetworks", NULL);
+            ev_evidence(res, v ? v->id : unknown[i].vnet_id, "in scope because", unknown[i].reason,
+                        "a path to an ExpressRoute gateway");
+            ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "This virtual network is %s, so its subnets may be "
+                   "behind the ExpressRoute boundary", unknown[i].reason);
+            ev_remedy(res, "Include the Virtual WAN hubs (Microsoft.Network/virtualHubs) and their ExpressRoute "
+                      "gateways (Microsoft.Network/expressRouteGateways) in the input and assess again.");
+        }
+        free(unknown[i].vnet_id);
+        free(unknown[i].reason);
+    }
+    free(unknown);
     sb_sort(scope, nscope, sizeof *scope, cmp_scope);
     for (size_t i = 0; i < nscope; i++) {
         judge_vnet(c, f, &scope[i]);

@@ -87,7 +87,7 @@ static bool walkable(const char *path)
     return *path != '\0';
 }
 
-enum presence { P_VALUE, P_NULL, P_ABSENT, P_UNKNOWN };
+enum presence { P_VALUE, P_NULL, P_ABSENT, P_NOT_IN, P_UNKNOWN };
 
 /* Follow `path` in a fragment, translating [i] of the merged view into the fragment's element with the same id or
  * name (merged arrays are ordered differently). `top_missing` tells whether the first key was missing. */
@@ -219,8 +219,8 @@ char *state_value_source(const struct sb_state *st, const char *resource_id, con
     for (size_t i = 0; i < n; i++) {
         bool top_missing;
         pr[i] = walk(c[i].base, merged, path, &val[i], &top_missing);
-        if (pr[i] == P_ABSENT && top_missing && !c[i].frag->complete)
-            pr[i] = P_UNKNOWN;
+        if (pr[i] == P_ABSENT && !c[i].frag->complete)
+            pr[i] = top_missing ? P_UNKNOWN : P_NOT_IN;
     }
     /* Complete sources that disagree (a value against another value, or against its absence). */
     const cJSON *first_val = NULL;
@@ -254,9 +254,9 @@ char *state_value_source(const struct sb_state *st, const char *resource_id, con
         }
     }
     if (!*conflict) {
-        const char *label[] = {"from ", "absent (null) in ", "absent in ", "not projected (unknown) in "};
+        const char *label[] = {"from ", "absent (null) in ", "absent in ", "not in ", "not projected (unknown) in "};
         bool first = true;
-        for (int kind = 0; kind < 4; kind++) {
+        for (int kind = 0; kind < 5; kind++) {
             bool any = false;
             for (size_t i = 0; i < n; i++) {
                 pick[i] = pr[i] == (enum presence)kind;

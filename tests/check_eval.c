@@ -85,6 +85,54 @@ static bool has_evidence(const struct sb_result *r, const char *path_part, const
     return false;
 }
 
+
+/* Evaluate files of tests/data/verdicts in the given order. */
+static void run_files(const char *const *names, size_t n)
+{
+    struct sb_err e = {0};
+    struct sb_state *st = state_new();
+    for (size_t i = 0; i < n; i++) {
+        char *rel = sb_xasprintf("verdicts/%s", names[i]);
+        char *p = tu_data(rel);
+        ck_assert_msg(state_load_file(st, p, &e) == 0, "%s", e.msg);
+        free(p);
+        free(rel);
+    }
+    ck_assert_int_eq(state_finalize(st, &e), 0);
+    ck_assert_msg(eval_baseline(&res, bl, st, &e) == 0, "%s", e.msg);
+    state_free(st);
+}
+
+static bool has_source(const struct sb_result *r, const char *path_part, const char *source_part)
+{
+    for (size_t i = 0; i < r->nevidence; i++)
+        if (strstr(r->evidence[i].path, path_part) && r->evidence[i].source && strstr(r->evidence[i].source, source_part))
+            return true;
+    return false;
+}
+
+/* Every result as one line (id, status, summary, evidence with sources): equal lines mean equal reports. */
+static char *results_text(void)
+{
+    struct sb_buf b = {0};
+    for (size_t i = 0; i < res.n; i++) {
+        const struct sb_result *r = &res.items[i];
+        sb_buf_printf(&b, "%s %d %s\n", r->id, (int)r->status, r->summary ? r->summary : "");
+        for (size_t k = 0; k < r->nevidence; k++) {
+            char *line = sb_evidence_line(&r->evidence[k]);
+            sb_buf_printf(&b, "  %s\n", line);
+            free(line);
+        }
+    }
+    return sb_buf_take(&b);
+}
+
+static void reset(void)
+{
+    teardown();
+    setup();
+}
+
 START_TEST(test_every_feature_listed_on_empty_input)
 {
     run("[]");
@@ -384,6 +432,242 @@ START_TEST(test_br1_native_backup)
 }
 END_TEST
 
+
+#define AZ "/subscriptions/5c2a7d0e-1f3b-4e6a-9d2c-7b8e9f0a1b2c/resourceGroups/rg-conn-weu/providers/Microsoft.Network"
+#define HUBV AZ "/virtualNetworks/vnet-hub-weu"
+
+START_TEST(test_az_cli_exports)
+{
+    /* the ordinary az exports of an estate: gateways, subnets (flattened), circuits, diagnostic settings, connections */
+    static const char *const files[] = {"az-vnet-gateway-list.json", "az-vnet-subnet-list.json", "az-express-route-list.json",
+                                        "az-diagnostic-settings-circuit.json", "az-diagnostic-settings-ergw.json",
+                                        "az-vpn-connection-list.json"};
+    run_files(files, 6);
+    const struct sb_result *r = find("NS-1", "Virtual Network Integration", AZ "/virtualNetworkGateways/ergw-hub-weu");
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_source(r, "properties.gatewayType", "az-vnet-gateway-list.json (az-cli)"));
+    /* a flattened GatewaySubnet with an NSG fails; a flattened workload subnet with one passes */
+    r = find("NS-1", "Network Security Group", HUBV "/subnets/GatewaySubnet");
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    ck_assert(has_evidence(r, "properties.networkSecurityGroup.id", "nsg-gateway"));
+    ck_assert(has_source(r, "properties.networkSecurityGroup.id", "from ") &&
+           has_source(r, "properties.networkSecurityGroup.id", "/az-vnet-subnet-list.json (az-cli)"));
+    ck_assert_int_eq(find("NS-1", "Network Security Group", HUBV "/subnets/snet-shared")->status, SB_STATUS_PASS);
+    r = find("NS-1", "Network Security Group", HUBV "/subnets/snet-mgmt");
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    ck_assert(has_source(r, "properties.networkSecurityGroup.id", "absent in ") &&
+           has_source(r, "properties.networkSecurityGroup.id", "/az-vnet-subnet-list.json (az-cli)"));
+    /* a circuit whose setting came from az monitor diagnostic-settings list with allLogs to a workspace passes */
+    r = find("LT-4", "Azure Resource Logs", AZ "/expressRouteCircuits/erc-weu-primary");
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_evidence(r, "properties.workspaceId", "law-sec"));
+    /* an ExpressRoute gateway sending only VPN categories fails, naming what is on and what is missing */
+    r = find("LT-4", "Azure Resource Logs", AZ "/virtualNetworkGateways/ergw-hub-weu");
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    ck_assert_msg(strstr(r->summary, "IKEDiagnosticLog (VPN events only)") && strstr(r->summary, "TunnelDiagnosticLog") &&
+                  strstr(r->summary, "missing: GatewayDiagnosticLog, RouteDiagnosticLog"), "%s", r->summary);
+    /* BR-1: the only independent IPsec connection is NotConnected: manual, with the status, never pass */
+    r = find("BR-1", "Service Native Backup", HUBV);
+    ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
+    ck_assert_ptr_nonnull(strstr(r->summary, "NotConnected"));
+    ck_assert(has_evidence(r, "properties.connectionStatus", "NotConnected"));
+}
+END_TEST
+
+START_TEST(test_port_sources_and_order)
+{
+    /* an ARM body and a partial Resource Graph row of one port: pass in either order, identical results */
+    static const char *const ab[] = {"arm-expressrouteport.json", "arg-expressrouteport-partial.json"};
+    static const char *const ba[] = {"arg-expressrouteport-partial.json", "arm-expressrouteport.json"};
+    const char *port = AZ "/expressRoutePorts/erport-ams";
+    run_files(ab, 2);
+    const struct sb_result *r = find("IM-8", "Service Credential", port);
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_source(r, "macSecConfig.cknSecretIdentifier", "/arm-expressrouteport.json (arm-resource)"));
+    ck_assert(has_source(r, "identity.type", "not projected (unknown) in ") &&
+           has_source(r, "identity.type", "/arg-expressrouteport-partial.json (resource-graph)"));
+    char *first = results_text();
+    reset();
+    run_files(ba, 2);
+    char *second = results_text();
+    ck_assert_str_eq(first, second);
+    free(first);
+    free(second);
+    reset();
+    /* a row with the links' macSecConfig but no identity key: unknown, not "no managed identity" */
+    static const char *const row[] = {"arg-expressrouteport-no-identity.json"};
+    run_files(row, 1);
+    r = find("IM-8", "Service Credential", port);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "identity is not in the input"));
+    reset();
+    /* ... and the ARM body of the same port supplies it */
+    static const char *const both[] = {"arg-expressrouteport-no-identity.json", "arm-expressrouteport.json"};
+    run_files(both, 2);
+    ck_assert_int_eq(find("IM-8", "Service Credential", port)->status, SB_STATUS_PASS);
+    reset();
+    /* a row that projects identity as null says there is none: fail */
+    run("{\"data\":[{\"id\":\"" PORT "\",\"identity\":null,\"properties\":{\"links\":[" LINK(1, KV("cknSecretIdentifier",
+        "https://kv1.vault.azure.net/secrets/a"), KV("cakSecretIdentifier", "https://kv1.vault.azure.net/secrets/b")) "]}}]}");
+    ck_assert_int_eq(find("IM-8", "Service Credential", PORT)->status, SB_STATUS_FAIL);
+}
+END_TEST
+
+#define VW "/subscriptions/0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9/resourceGroups/rg-spokes/providers/Microsoft.Network"
+
+START_TEST(test_vwan_spokes_and_backup)
+{
+    static const char *const files[] = {"arm-vwan-list.json", "az-vhub-connection-list.json", "az-vnet-list-spokes.json"};
+    run_files(files, 3);
+    /* connected by hubVirtualNetworkConnections (and by its HV_ peering): in scope */
+    const struct sb_result *r = find("NS-1", "Network Security Group", VW "/virtualNetworks/vnet-spoke-app/subnets/snet-web");
+    ck_assert_int_eq(r->status, SB_STATUS_PASS);
+    ck_assert(has_evidence(r, "in scope because", "hubVirtualNetworkConnections conn-spoke-app"));
+    ck_assert_int_eq(find("NS-1", "Network Security Group", VW "/virtualNetworks/vnet-spoke-app/subnets/snet-batch")->status,
+                     SB_STATUS_FAIL);
+    /* only the RemoteVnetToHubPeering_ peering to HV_vhub-weu_...: in scope too */
+    r = find("NS-1", "Network Security Group", VW "/virtualNetworks/vnet-spoke-data/subnets/snet-sql");
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    ck_assert(has_evidence(r, "in scope because", "HV_vhub-weu_"));
+    /* the hub's only VPN connection runs over the private peering: no independent backup */
+    r = find("BR-1", "Service Native Backup", "/subscriptions/0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9/resourceGroups/rg-vwan/"
+                                              "providers/Microsoft.Network/virtualHubs/vhub-weu");
+    ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
+    ck_assert(has_evidence(r, "vpnLinkConnections", "0 not useLocalAzureIpAddress"));
+    reset();
+    /* the hub is not in the input: a spoke peered to its HV_ network is listed as not assessed, never dropped */
+    static const char *const spokes[] = {"az-vnet-list-spokes.json"};
+    run_files(spokes, 1);
+    r = find("NS-1", "Network Security Group", VW "/virtualNetworks/vnet-spoke-data");
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "whether that hub has an ExpressRoute gateway is not in the input"));
+}
+END_TEST
+
+#define VWAN "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network"
+#define HUB_ER "{\"id\":\"" VWAN "/expressRouteGateways/erg\",\"properties\":{\"virtualHub\":{\"id\":\"" VWAN "/virtualHubs/h1\"}}}"
+#define HUB_VPN(status, linkstatus, local) \
+    "{\"id\":\"" VWAN "/vpnGateways/v1\",\"properties\":{\"virtualHub\":{\"id\":\"" VWAN "/virtualHubs/h1\"},\"connections\":[" \
+    "{\"id\":\"" VWAN "/vpnGateways/v1/vpnConnections/c1\",\"name\":\"c1\",\"properties\":{\"connectionStatus\":\"" status "\"," \
+    "\"vpnLinkConnections\":[{\"name\":\"l1\",\"properties\":{\"connectionStatus\":\"" linkstatus "\",\"useLocalAzureIpAddress\":" local "}}]}}]}}"
+
+START_TEST(test_br1_statuses)
+{
+    /* Virtual WAN: a Connected link connection over the internet backs up ExpressRoute */
+    run("[" HUB_ER "," HUB_VPN("Connected", "Connected", "false") "]");
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1")->status, SB_STATUS_PASS);
+    reset();
+    run("[" HUB_ER "," HUB_VPN("NotConnected", "NotConnected", "false") "]");
+    const struct sb_result *r = find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1");
+    ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
+    ck_assert_ptr_nonnull(strstr(r->summary, "not Connected (c1 NotConnected)"));
+    reset();
+    run("[" HUB_ER "," HUB_VPN("Connected", "Connected", "true") "]");
+    r = find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1");
+    ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
+    ck_assert_ptr_nonnull(strstr(r->summary, "only over the ExpressRoute private peering"));
+    reset();
+    /* a hub VPN gateway with no connections at all */
+    run("[" HUB_ER ",{\"id\":\"" VWAN "/vpnGateways/v1\",\"properties\":{\"virtualHub\":{\"id\":\"" VWAN "/virtualHubs/h1\"}}}]");
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1")->status, SB_STATUS_MANUAL);
+    reset();
+    /* VNet gateways: Connected passes, any other status present is manual */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "," GW(VPNGW, "Vpn", VNET, ",\"vpnType\":\"RouteBased\",\"sku\":{\"name\":\"VpnGw1\"}") ","
+        "{\"id\":\"" S "/connections/s2s\",\"properties\":{\"connectionType\":\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"" VPNGW "\"},"
+        "\"useLocalAzureIpAddress\":false,\"connectionStatus\":\"Connected\"}}]");
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", VNET)->status, SB_STATUS_PASS);
+    reset();
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "," GW(VPNGW, "Vpn", VNET, ",\"vpnType\":\"RouteBased\",\"sku\":{\"name\":\"VpnGw1\"}") ","
+        "{\"id\":\"" S "/connections/s2s\",\"properties\":{\"connectionType\":\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"" VPNGW "\"},"
+        "\"useLocalAzureIpAddress\":false,\"connectionStatus\":\"Connecting\"}}]");
+    r = find("BR-1", "Service Native Backup", VNET);
+    ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
+    ck_assert_ptr_nonnull(strstr(r->summary, "s2s Connecting"));
+}
+END_TEST
+
+START_TEST(test_lt4_gateway_categories)
+{
+    /* allLogs passes an ExpressRoute gateway; RouteDiagnosticLog alone too */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") "," GW(S "/virtualNetworkGateways/er2", "ExpressRoute", SPOKE, "") ","
+        GW(S "/virtualNetworkGateways/er3", "ExpressRoute", S "/virtualNetworks/v3", "") ","
+        DIAG(ERGW, "d1", "{\"workspaceId\":\"/law\",\"logs\":[{\"categoryGroup\":\"allLogs\",\"enabled\":true}]}") ","
+        DIAG(S "/virtualNetworkGateways/er2", "d1", "{\"workspaceId\":\"/law\",\"logs\":[{\"category\":\"RouteDiagnosticLog\",\"enabled\":true}]}") ","
+        DIAG(S "/virtualNetworkGateways/er3", "d1", "{\"logs\":[{\"category\":\"GatewayDiagnosticLog\",\"enabled\":true}]}") "]");
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", ERGW)->status, SB_STATUS_PASS);
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", S "/virtualNetworkGateways/er2")->status, SB_STATUS_PASS);
+    /* the right log, but nowhere to go */
+    const struct sb_result *r = find("LT-4", "Azure Resource Logs", S "/virtualNetworkGateways/er3");
+    ck_assert_int_eq(r->status, SB_STATUS_FAIL);
+    ck_assert_ptr_nonnull(strstr(r->summary, "no setting that enables it has a destination"));
+    reset();
+    /* a setting whose shape is not understood: not assessed, never a fail or a pass */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ",{\"id\":\"" ERGW "/providers/microsoft.insights/diagnosticSettings/odd\","
+        "\"type\":\"Microsoft.Insights/diagnosticSettings\",\"destinations\":{\"law\":\"/law\"}}]");
+    r = find("LT-4", "Azure Resource Logs", ERGW);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "neither `properties` nor any known az CLI member"));
+}
+END_TEST
+
+START_TEST(test_unreadable_shapes)
+{
+    /* a GatewaySubnet with neither properties nor any known property: never a pass */
+    run("[" GW(ERGW, "ExpressRoute", VNET, "") ",{\"id\":\"" VNET "/subnets/GatewaySubnet\",\"name\":\"GatewaySubnet\","
+        "\"nsg\":\"" NSG "\"}]");
+    const struct sb_result *r = find("NS-1", "Network Security Group", VNET "/subnets/GatewaySubnet");
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "not in the input"));
+    reset();
+    /* a gateway in an unknown shape, and one with id, name and type only */
+    run("[{\"id\":\"" ERGW "\",\"type\":\"Microsoft.Network/virtualNetworkGateways\",\"kindOfGateway\":\"ER\"},"
+        "{\"id\":\"" VPNGW "\",\"name\":\"vpngw\",\"type\":\"Microsoft.Network/virtualNetworkGateways\"}]");
+    r = find("NS-1", "Virtual Network Integration", ERGW);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "shape is not understood"));
+    r = find("NS-1", "Virtual Network Integration", VPNGW);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "id, name and type only"));
+    ck_assert_int_eq(find("LT-4", "Azure Resource Logs", ERGW)->status, SB_STATUS_NOT_ASSESSED);
+}
+END_TEST
+
+/* One VNet exported twice (complete sources) that disagree on a subnet's NSG. */
+static const char conflict_a[] = "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"name\":\"app\",\"id\":\"" VNET "/subnets/app\","
+                                 "\"properties\":{\"networkSecurityGroup\":{\"id\":\"" NSG "\"}}}]}}";
+static const char conflict_b[] = "{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"name\":\"app\",\"id\":\"" VNET "/subnets/app\","
+                                 "\"properties\":{\"networkSecurityGroup\":null}}]}}";
+
+static void run_two(const char *n1, const char *j1, const char *n2, const char *j2)
+{
+    struct sb_err e = {0};
+    struct sb_state *st = state_new();
+    const char *gw = GW(ERGW, "ExpressRoute", VNET, "");
+    ck_assert_int_eq(state_load_buffer(st, "gw.json", gw, strlen(gw), &e), 0);
+    ck_assert_int_eq(state_load_buffer(st, n1, j1, strlen(j1), &e), 0);
+    ck_assert_int_eq(state_load_buffer(st, n2, j2, strlen(j2), &e), 0);
+    ck_assert_int_eq(state_finalize(st, &e), 0);
+    ck_assert_msg(eval_baseline(&res, bl, st, &e) == 0, "%s", e.msg);
+    state_free(st);
+}
+
+START_TEST(test_conflicting_complete_sources)
+{
+    run_two("a.json", conflict_a, "b.json", conflict_b);
+    const struct sb_result *r = find("NS-1", "Network Security Group", VNET "/subnets/app");
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "inputs disagree"));
+    ck_assert(has_source(r, "properties.networkSecurityGroup.id", "CONFLICT between complete sources: a.json (arm-resource) has"));
+    char *first = results_text();
+    reset();
+    run_two("b.json", conflict_b, "a.json", conflict_a);
+    char *second = results_text();
+    ck_assert_str_eq(first, second);
+    free(first);
+    free(second);
+}
+END_TEST
+
 START_TEST(test_finding_ids_stable)
 {
     char *a = eval_finding_id("expressroute", "NS-1", "Network Security Group Support", "/Subscriptions/S1/X");
@@ -419,6 +703,13 @@ int main(void)
     tcase_add_test(tc, test_lt4_collected_vs_not);
     tcase_add_test(tc, test_subscription_gap_not_assessed);
     tcase_add_test(tc, test_br1_native_backup);
+    tcase_add_test(tc, test_az_cli_exports);
+    tcase_add_test(tc, test_port_sources_and_order);
+    tcase_add_test(tc, test_vwan_spokes_and_backup);
+    tcase_add_test(tc, test_br1_statuses);
+    tcase_add_test(tc, test_lt4_gateway_categories);
+    tcase_add_test(tc, test_unreadable_shapes);
+    tcase_add_test(tc, test_conflicting_complete_sources);
     tcase_add_test(tc, test_finding_ids_stable);
     suite_add_tcase(s, tc);
     return tu_run(s);
