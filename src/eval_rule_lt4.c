@@ -137,7 +137,7 @@ static void judge(struct eval_ctx *c, const struct sb_feature *f, const struct s
     } else if (r->ndiagnostic_settings > 0) {
         ev_set(res, SB_STATUS_FAIL, SB_SEV_MEDIUM,
                "%zu diagnostic setting(s), but none sends %s to a destination (enabled: %s; missing: %s or categoryGroup "
-               "allLogs)", r->ndiagnostic_settings, k->what_short, on.len ? on.data : "no log", k->what);
+               "allLogs)", r->ndiagnostic_settings, k->what_short, on.len ? on.data : "none", k->what);
         sb_buf_free(&on);
         remedy(res, k);
     } else if (r->collected & SB_COLLECTED_DIAGNOSTIC_SETTINGS) {

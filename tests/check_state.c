@@ -162,6 +162,141 @@ START_TEST(test_merge_case_insensitive_and_children)
 }
 END_TEST
 
+
+START_TEST(test_az_cli_shapes_normalised)
+{
+    struct sb_err e = {0};
+    /* az network vnet subnet list / vnet-gateway list / express-route list / monitor diagnostic-settings list */
+    const char *j =
+        "[{\"id\":\"" VNET "/subnets/GatewaySubnet\",\"name\":\"GatewaySubnet\",\"addressPrefix\":\"10.0.0.0/27\","
+        "\"networkSecurityGroup\":{\"id\":\"/nsg\",\"resourceGroup\":\"rg\"},\"resourceGroup\":\"rg\","
+        "\"type\":\"Microsoft.Network/virtualNetworks/subnets\"},"
+        "{\"id\":\"" RG "/virtualNetworkGateways/gw\",\"name\":\"gw\",\"gatewayType\":\"ExpressRoute\",\"sku\":{\"name\":\"ErGw1AZ\"},"
+        "\"location\":\"westeurope\",\"tags\":{},\"ipConfigurations\":[{\"id\":\"" RG "/virtualNetworkGateways/gw/ipConfigurations/default\","
+        "\"name\":\"default\",\"subnet\":{\"id\":\"" VNET "/subnets/GatewaySubnet\"}}],\"type\":\"Microsoft.Network/virtualNetworkGateways\"},"
+        "{\"id\":\"" CKT "\",\"name\":\"c1\",\"sku\":{\"name\":\"Standard_MeteredData\"},\"serviceProviderProvisioningState\":\"Provisioned\","
+        "\"type\":\"Microsoft.Network/expressRouteCircuits\"},"
+        "{\"id\":\"" CKT "/providers/microsoft.insights/diagnosticSettings/d1\",\"name\":\"d1\",\"workspaceId\":\"/law\","
+        "\"logs\":[{\"categoryGroup\":\"allLogs\",\"enabled\":true}],\"type\":\"Microsoft.Insights/diagnosticSettings\"},"
+        "{\"id\":\"" RG "/virtualNetworkGateways/odd\",\"type\":\"Microsoft.Network/virtualNetworkGateways\",\"somethingElse\":1}]";
+    struct sb_state *st = load("az.json", j, &e);
+    ck_assert_ptr_nonnull(st);
+    ck_assert_str_eq(st->inputs[0].kind, "az-cli");
+    const struct sb_resource *sn = state_get(st, VNET "/subnets/GatewaySubnet");
+    ck_assert_str_eq(sb_json_str(sn->json, "properties.networkSecurityGroup.id"), "/nsg");
+    ck_assert_str_eq(sb_json_str(sn->json, "properties.addressPrefix"), "10.0.0.0/27");
+    ck_assert_str_eq(sb_json_str(sn->json, "name"), "GatewaySubnet");
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(sn->json, "networkSecurityGroup"));
+    ck_assert(sn->origins & SB_ORIGIN_AZ_CLI);
+    /* a gateway's sku is a property in ARM; children are normalised too; the envelope stays */
+    const struct sb_resource *gw = state_get(st, RG "/virtualNetworkGateways/gw");
+    ck_assert_str_eq(sb_json_str(gw->json, "properties.sku.name"), "ErGw1AZ");
+    ck_assert_str_eq(sb_json_str(gw->json, "properties.ipConfigurations[0].properties.subnet.id"), VNET "/subnets/GatewaySubnet");
+    ck_assert_str_eq(sb_json_str(gw->json, "location"), "westeurope");
+    /* a circuit's sku stays at the top, as in ARM */
+    const struct sb_resource *c = state_get(st, CKT);
+    ck_assert_str_eq(sb_json_str(c->json, "sku.name"), "Standard_MeteredData");
+    ck_assert_str_eq(sb_json_str(c->json, "properties.serviceProviderProvisioningState"), "Provisioned");
+    ck_assert_uint_eq(c->ndiagnostic_settings, 1);
+    ck_assert_str_eq(sb_json_str(c->diagnostic_settings[0]->json, "properties.workspaceId"), "/law");
+    ck_assert(state_readable(c->diagnostic_settings[0]));
+    /* no properties and nothing known: left alone, and unreadable */
+    const struct sb_resource *odd = state_get(st, RG "/virtualNetworkGateways/odd");
+    ck_assert(!state_readable(odd));
+    ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(odd->json, "somethingElse"));
+    state_free(st);
+}
+END_TEST
+
+/* Load texts in order into a fresh state; returns the merged JSON of `id` printed, plus the inputs' names in order. */
+static char *merged_after(const char *const *names, const char *const *texts, size_t n, const char *id)
+{
+    struct sb_err e = {0};
+    struct sb_state *st = state_new();
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(state_load_buffer(st, names[i], texts[i], strlen(texts[i]), &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(state_finalize(st, &e), 0);
+    const struct sb_resource *r = state_get(st, id);
+    ck_assert_ptr_nonnull(r);
+    char *j = cJSON_PrintUnformatted(r->json);
+    struct sb_buf b = {0};
+    sb_buf_printf(&b, "%s|%s|%s|%s", r->id, r->type, r->name, j);
+    for (size_t i = 0; i < st->ninputs; i++)
+        sb_buf_printf(&b, "|%s:%s", st->inputs[i].name, st->inputs[i].kind);
+    cJSON_free(j);
+    state_free(st);
+    return sb_buf_take(&b);
+}
+
+START_TEST(test_merge_property_by_property_any_order)
+{
+    /* an ARM body with the links' macSecConfig and identity, a partial Resource Graph row without them */
+    const char *arm = "{\"id\":\"" PORT "\",\"type\":\"Microsoft.Network/expressRoutePorts\",\"identity\":{\"type\":\"SystemAssigned\"},"
+                      "\"properties\":{\"links\":[{\"id\":\"" PORT "/links/link1\",\"name\":\"link1\",\"properties\":{\"adminState\":\"Enabled\","
+                      "\"macSecConfig\":{\"cipher\":\"GcmAes256\"}}},{\"id\":\"" PORT "/links/link2\",\"name\":\"link2\",\"properties\":{}}]}}";
+    const char *row = "{\"data\":[{\"id\":\"/SUBSCRIPTIONS/S1/resourceGroups/rg/providers/microsoft.network/expressrouteports/p1\","
+                      "\"type\":\"microsoft.network/expressrouteports\",\"properties\":{\"mtu\":\"1500\",\"links\":["
+                      "{\"id\":\"" PORT "/links/link2\",\"name\":\"link2\",\"properties\":{\"adminState\":\"Disabled\"}},"
+                      "{\"id\":\"" PORT "/links/link1\",\"name\":\"link1\",\"properties\":{\"adminState\":\"Disabled\"}}]}}]}";
+    const char *const n1[] = {"arm.json", "row.json"}, *const t1[] = {arm, row};
+    const char *const n2[] = {"row.json", "arm.json"}, *const t2[] = {row, arm};
+    char *a = merged_after(n1, t1, 2, PORT);
+    char *b = merged_after(n2, t2, 2, PORT);
+    ck_assert_str_eq(a, b);
+    /* the row neither erased macSecConfig nor overwrote the ARM body's adminState; it added what it alone had */
+    ck_assert_ptr_nonnull(strstr(a, "\"macSecConfig\":{\"cipher\":\"GcmAes256\"}"));
+    ck_assert_ptr_nonnull(strstr(a, "\"mtu\":\"1500\""));
+    ck_assert_ptr_nonnull(strstr(a, "\"name\":\"link1\",\"properties\":{\"adminState\":\"Enabled\""));
+    ck_assert_ptr_nonnull(strstr(a, "\"name\":\"link2\",\"properties\":{\"adminState\":\"Disabled\"}"));
+    /* one deterministic spelling of id and type; inputs listed by name */
+    ck_assert_int_eq(strncmp(a, "/SUBSCRIPTIONS/S1/", 18), 0);
+    ck_assert_ptr_nonnull(strstr(a, "|Microsoft.Network/expressRoutePorts|"));
+    ck_assert_ptr_nonnull(strstr(a, "|arm.json:arm-resource|row.json:resource-graph"));
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(test_value_sources)
+{
+    struct sb_err e = {0};
+    struct sb_state *st = state_new();
+    const char *vnet = "[{\"id\":\"" VNET "\",\"properties\":{\"subnets\":[{\"id\":\"" VNET "/subnets/a\",\"name\":\"a\","
+                       "\"properties\":{\"networkSecurityGroup\":{\"id\":\"/nsg1\"}}}]}}]";
+    const char *sub = "[{\"id\":\"" VNET "/subnets/a\",\"name\":\"a\",\"addressPrefix\":\"10.0.0.0/24\",\"networkSecurityGroup\":{\"id\":\"/nsg2\"}}]";
+    const char *row = "{\"data\":[{\"id\":\"" VNET "\",\"properties\":{}}]}";
+    ck_assert_int_eq(state_load_buffer(st, "vnet.json", vnet, strlen(vnet), &e), 0);
+    ck_assert_int_eq(state_load_buffer(st, "sub.json", sub, strlen(sub), &e), 0);
+    ck_assert_int_eq(state_load_buffer(st, "row.json", row, strlen(row), &e), 0);
+    ck_assert_int_eq(state_finalize(st, &e), 0);
+    bool conflict;
+    char *s = state_value_source(st, VNET "/subnets/a", "name", &conflict);
+    ck_assert_str_eq(s, "from sub.json (az-cli), vnet.json (arm-array)");
+    ck_assert(!conflict);
+    free(s);
+    /* a complete source without the key says it is absent: that disagrees too */
+    s = state_value_source(st, VNET "/subnets/a", "properties.addressPrefix", &conflict);
+    ck_assert(conflict);
+    ck_assert_str_eq(s, "CONFLICT between complete sources: sub.json (az-cli) has 10.0.0.0/24, vnet.json (arm-array) has (absent)");
+    free(s);
+    s = state_value_source(st, VNET "/subnets/a", "properties.networkSecurityGroup.id", &conflict);
+    ck_assert(conflict);
+    ck_assert_str_eq(s, "CONFLICT between complete sources: sub.json (az-cli) has /nsg2, vnet.json (arm-array) has /nsg1");
+    free(s);
+    s = state_value_source(st, VNET, "identity.type", &conflict);
+    ck_assert_str_eq(s, "absent in vnet.json (arm-array); not projected (unknown) in row.json (resource-graph)");
+    free(s);
+    ck_assert_ptr_null(state_value_source(st, VNET, "in scope because", &conflict));
+    ck_assert_ptr_null(state_value_source(st, "/subscriptions/s9/x", "properties.a", &conflict));
+    ck_assert(state_key_known(state_get(st, VNET), "identity"));
+    state_free(st);
+    st = load("row.json", row, &e);
+    ck_assert(!state_key_known(state_get(st, VNET), "identity"));
+    ck_assert(state_key_known(state_get(st, VNET), "properties"));
+    state_free(st);
+}
+END_TEST
+
 START_TEST(test_links_peerings_authorizations)
 {
     struct sb_err e = {0};
@@ -294,6 +429,9 @@ int main(void)
     tcase_add_test(tc, test_resource_graph_rows_and_table);
     tcase_add_test(tc, test_snapshot);
     tcase_add_test(tc, test_merge_case_insensitive_and_children);
+    tcase_add_test(tc, test_az_cli_shapes_normalised);
+    tcase_add_test(tc, test_merge_property_by_property_any_order);
+    tcase_add_test(tc, test_value_sources);
     tcase_add_test(tc, test_links_peerings_authorizations);
     tcase_add_test(tc, test_secrets_removed_everywhere);
     tcase_add_test(tc, test_missing_null_empty_alike);
