@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include "err.h"
+#include "out_set.h"
 #include "report.h"
 #include "sign.h"
 #include "util.h"
@@ -19,6 +20,7 @@
 
 struct entry {
     char *name;
+    const char *path; /* where the bytes are now (borrowed) */
     uint64_t size;
     char sha256[65];
 };
@@ -152,21 +154,25 @@ static void free_entries(struct entry *v, size_t n)
     free(v);
 }
 
-/* Hash the outputs: sorted by name, without duplicates or the manifest's own files. */
-static int collect_outputs(struct entry **out, size_t *out_n, const char *out_dir, const char *const *files,
+/*
+ * Hash the outputs: sorted by name, without duplicates or the manifest's own files. names[i] is
+ * what the manifest lists; paths[i] is where its bytes are now (a temporary before the rename).
+ */
+static int collect_outputs(struct entry **out, size_t *out_n, const char *const *names, const char *const *paths,
                            size_t n, struct sb_err *e)
 {
     struct entry *v = sb_xcalloc(n ? n : 1, sizeof *v);
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *name = relative_name(out_dir, files[i]);
-        if (!manifest_name_is_safe(name)) {
+        if (!manifest_name_is_safe(names[i])) {
             free_entries(v, nv);
-            return sb_err_set(e, SB_EXIT_OUTPUT, "%s: not a file inside %s; cannot list it in the manifest",
-                              files[i], out_dir);
+            return sb_err_set(e, SB_EXIT_OUTPUT, "%s: not a file inside the output directory; cannot list it in "
+                              "the manifest", paths[i]);
         }
-        if (!is_manifest_file(name))
-            v[nv++].name = sb_xstrdup(name);
+        if (!is_manifest_file(names[i])) {
+            v[nv].name = sb_xstrdup(names[i]);
+            v[nv++].path = paths[i];
+        }
     }
     sb_sort(v, nv, sizeof *v, cmp_entry);
     size_t w = 0;
@@ -179,10 +185,7 @@ static int collect_outputs(struct entry **out, size_t *out_n, const char *out_di
     }
     nv = w;
     for (size_t i = 0; i < nv; i++) {
-        char *path = sb_path_join(out_dir, v[i].name);
-        int rc = manifest_hash_file(path, &v[i].size, v[i].sha256, SB_EXIT_OUTPUT, e);
-        free(path);
-        if (rc != 0) {
+        if (manifest_hash_file(v[i].path, &v[i].size, v[i].sha256, SB_EXIT_OUTPUT, e) != 0) {
             free_entries(v, nv);
             return -1;
         }
@@ -263,50 +266,76 @@ static char *sha256_text(const struct entry *outs, size_t nouts, const char *man
     return sb_buf_take(&b);
 }
 
-int manifest_write(const char *out_dir, const struct sb_report *r, const char *const *output_files, size_t n,
-                   const char *sign_key_path, struct sb_err *e)
+int manifest_build(struct manifest_files *out, const struct sb_report *r, const char *const *names,
+                   const char *const *paths, size_t n, const char *sign_key_path, struct sb_err *e)
 {
+    memset(out, 0, sizeof *out);
     struct entry *outs = NULL;
     size_t nouts = 0;
-    char *json = NULL, *sums = NULL, *json_path = NULL, *sums_path = NULL, *sig_path = NULL;
-    unsigned char *sig = NULL;
-    size_t sig_len = 0;
-    int rc = -1;
-
-    if (collect_outputs(&outs, &nouts, out_dir, output_files, n, e) != 0)
-        goto cleanup;
-    json = manifest_json_text(r, outs, nouts);
-    size_t json_len = strlen(json);
+    if (collect_outputs(&outs, &nouts, names, paths, n, e) != 0)
+        return -1;
+    out->json = manifest_json_text(r, outs, nouts);
+    out->json_len = strlen(out->json);
     char json_hex[65];
-    sb_sha256_hex(json, json_len, json_hex);
-    sums = sha256_text(outs, nouts, json_hex);
-    /* Sign before writing anything, so a bad key leaves the directory as it was. */
-    if (sign_key_path && sb_sign(&sig, &sig_len, json, json_len, sign_key_path, e) != 0)
-        goto cleanup;
-
-    json_path = sb_path_join(out_dir, SB_MANIFEST_JSON);
-    sums_path = sb_path_join(out_dir, SB_MANIFEST_SHA256);
-    sig_path = sb_path_join(out_dir, SB_MANIFEST_SIG);
-    if (sb_write_file_atomic(json_path, json, json_len, e) != 0)
-        goto cleanup;
-    if (sig) {
-        if (sb_write_file_atomic(sig_path, sig, sig_len, e) != 0)
-            goto cleanup;
-    } else if (unlink(sig_path) != 0 && errno != ENOENT) {
-        /* A signature left from an earlier run would not match the new manifest. */
-        sb_err_set(e, SB_EXIT_OUTPUT, "%s: cannot remove stale signature: %s", sig_path, strerror(errno));
-        goto cleanup;
-    }
-    if (sb_write_file_atomic(sums_path, sums, strlen(sums), e) != 0)
-        goto cleanup;
-    rc = 0;
-cleanup:
+    sb_sha256_hex(out->json, out->json_len, json_hex);
+    out->sums = sha256_text(outs, nouts, json_hex);
     free_entries(outs, nouts);
-    free(json);
-    free(sums);
-    free(sig);
+    if (sign_key_path && sb_sign(&out->sig, &out->sig_len, out->json, out->json_len, sign_key_path, e) != 0) {
+        manifest_files_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void manifest_files_free(struct manifest_files *m)
+{
+    if (!m)
+        return;
+    free(m->json);
+    free(m->sums);
+    free(m->sig);
+    memset(m, 0, sizeof *m);
+}
+
+int manifest_add_to_outset(const char *out_dir, const struct manifest_files *m, struct sb_err *e)
+{
+    char *json_path = sb_path_join(out_dir, SB_MANIFEST_JSON);
+    char *sums_path = sb_path_join(out_dir, SB_MANIFEST_SHA256);
+    char *sig_path = sb_path_join(out_dir, SB_MANIFEST_SIG);
+    /* manifest.json with its signature, then manifest.sha256 (which covers manifest.json) last.
+     * Without a signature, one left from an earlier run is removed: it would not match. */
+    int rc = sb_outset_write(json_path, m->json, m->json_len, e);
+    if (rc == 0)
+        rc = m->sig ? sb_outset_write(sig_path, m->sig, m->sig_len, e) : sb_outset_remove(sig_path, e);
+    if (rc == 0)
+        rc = sb_outset_write(sums_path, m->sums, strlen(m->sums), e);
     free(json_path);
     free(sums_path);
     free(sig_path);
+    return rc;
+}
+
+int manifest_write(const char *out_dir, const struct sb_report *r, const char *const *output_files, size_t n,
+                   const char *sign_key_path, struct sb_err *e)
+{
+    const char **names = sb_xcalloc(n ? n : 1, sizeof *names);
+    char **paths = sb_xcalloc(n ? n : 1, sizeof *paths);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = relative_name(out_dir, output_files[i]);
+        paths[i] = sb_path_join(out_dir, names[i]);
+    }
+    struct manifest_files m;
+    int rc = manifest_build(&m, r, names, (const char *const *)paths, n, sign_key_path, e);
+    if (rc == 0 && (rc = sb_outset_begin(e)) == 0) {
+        rc = manifest_add_to_outset(out_dir, &m, e);
+        if (rc == 0)
+            rc = sb_outset_commit(e);
+        sb_outset_end();
+    }
+    manifest_files_free(&m);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(names);
     return rc;
 }

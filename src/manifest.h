@@ -27,7 +27,7 @@ struct sb_report;
 
 /**
  * Write DIR/manifest.json and DIR/manifest.sha256 (and DIR/manifest.json.sig when sign_key_path
- * is not NULL), each atomically.
+ * is not NULL) for files already in place, all or nothing (an output set of its own).
  *
  * @param output_files the n report files already written; each is a name relative to out_dir,
  *        or a path starting with out_dir + "/". Order does not matter (the manifest is sorted);
@@ -39,6 +39,30 @@ struct sb_report;
  */
 int manifest_write(const char *out_dir, const struct sb_report *r, const char *const *output_files, size_t n,
                    const char *sign_key_path, struct sb_err *e);
+
+/** The bytes of the manifest's files, before they are written. */
+struct manifest_files {
+    char *json;
+    size_t json_len;
+    char *sums;
+    unsigned char *sig; /**< NULL when not signing */
+    size_t sig_len;
+};
+
+/**
+ * Build manifest.json, manifest.sha256 and (with sign_key_path) the signature for n outputs:
+ * names[i] is the name listed (relative to the directory), paths[i] where its bytes are now (the
+ * temporary, before the rename). Errors as manifest_write. Free with manifest_files_free.
+ */
+int manifest_build(struct manifest_files *out, const struct sb_report *r, const char *const *names,
+                   const char *const *paths, size_t n, const char *sign_key_path, struct sb_err *e);
+void manifest_files_free(struct manifest_files *m);
+
+/**
+ * Add the manifest's files to the open output set (out_set.h), after the reports: manifest.json,
+ * its signature (or the removal of a stale one), manifest.sha256 last.
+ */
+int manifest_add_to_outset(const char *out_dir, const struct manifest_files *m, struct sb_err *e);
 
 /**
  * Stream a file through SHA-256. out_hex: 65 bytes (lower-case hex). Returns -1 with `e`

@@ -3,6 +3,7 @@
 #include "diff.h"
 #include "err.h"
 #include "manifest.h"
+#include "out_set.h"
 #include "report_json.h"
 #include "sign.h"
 #include "util.h"
@@ -77,6 +78,13 @@ static int check_sign_key(const char *key, struct sb_err *e)
     return rc;
 }
 
+/*
+ * All or nothing, the manifest included: every format is rendered to a temporary beside its
+ * destination, the manifest is made from the temporaries' bytes and written to temporaries too,
+ * and only then is everything renamed into place, reports first and manifest.sha256 last (out_set.h).
+ * Any failure before that, or SIGINT / SIGTERM, removes every temporary and leaves the directory
+ * as it was.
+ */
 int report_write_outputs(struct sb_report *r, const struct report_output_opts *o, struct sb_err *e)
 {
     if (o->sign_key && check_sign_key(o->sign_key, e) != 0)
@@ -85,39 +93,35 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         return -1;
     if (report_make_dirs(o->out_dir, e) != 0)
         return -1;
+    /* The reports and the manifest's three files (and a stale signature's removal) form one output set. */
+    _Static_assert(SB_MAX_FORMATS + 4 <= SB_OUTSET_MAX, "an output set holds every format and the manifest");
     struct sb_render_output done[SB_MAX_FORMATS];
     struct sb_render_opts ropts = {.data_dir = o->data_dir, .paper = o->paper, .pdf_detail = o->pdf_detail,
                                    .outputs = done};
     char tmp[SB_MAX_FORMATS][PATH_MAX];
+    const char *tmps[SB_MAX_FORMATS];
     char *names[SB_MAX_FORMATS] = {0};
     char *final[SB_MAX_FORMATS] = {0};
-    size_t made = 0;
+    struct manifest_files m = {0};
+    if (sb_outset_begin(e) != 0)
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < o->nformats && rc == 0; i++) {
         names[i] = sb_xasprintf("%s%s", o->basename, o->formats[i]->extension);
         final[i] = sb_path_join(o->out_dir, names[i]);
-        if (sb_temp_sibling(tmp[i], sizeof tmp[i], final[i], e) != 0) {
-            rc = -1;
-            break;
-        }
-        made = i + 1;
-        if (o->formats[i]->render(r, &ropts, tmp[i], e) != 0)
+        tmps[i] = tmp[i];
+        if (sb_outset_add(final[i], tmp[i], sizeof tmp[i], e) != 0 || o->formats[i]->render(r, &ropts, tmp[i], e) != 0)
             rc = -1;
         done[ropts.noutputs++] = (struct sb_render_output){names[i], tmp[i]};
     }
-    /* All or nothing: a failed format leaves no new file, and no half-written one. */
-    if (rc != 0) {
-        for (size_t i = 0; i < made; i++)
-            unlink(tmp[i]);
-    } else {
-        for (size_t i = 0; i < o->nformats; i++)
-            if (rc == 0 && sb_rename_into_place(tmp[i], final[i], e) != 0)
-                rc = -1;
-            else if (rc != 0)
-                unlink(tmp[i]);
-    }
-    if (rc == 0 && manifest_write(o->out_dir, r, (const char *const *)final, o->nformats, o->sign_key, e) != 0)
-        rc = -1;
+    if (rc == 0)
+        rc = manifest_build(&m, r, (const char *const *)names, tmps, o->nformats, o->sign_key, e);
+    if (rc == 0)
+        rc = manifest_add_to_outset(o->out_dir, &m, e);
+    if (rc == 0)
+        rc = sb_outset_commit(e);
+    sb_outset_end(); /* removes whatever temporary is left after a failure */
+    manifest_files_free(&m);
     if (rc == 0 && !o->quiet) {
         for (size_t i = 0; i < o->nformats; i++)
             fprintf(stderr, "mcsb-audit: wrote %s\n", final[i]);
