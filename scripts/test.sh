@@ -18,3 +18,12 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_WERROR=O
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# Fuzzing: each libFuzzer harness for 30 s (about 2.5 min in all, plus the clang build), when clang is
+# installed; scripts/fuzz.sh runs them for longer (docs/fuzzing.md).
+if command -v clang >/dev/null 2>&1; then
+  echo "== fuzzing (libFuzzer, 30 s per harness)"
+  FUZZ_JOBS="$jobs" scripts/fuzz.sh 30
+else
+  echo "== fuzzing skipped: clang is not installed (apt-get install clang; docs/fuzzing.md)"
+fi
