@@ -36,6 +36,9 @@ struct vstate {
     int dfd;               /* the directory every name is opened from */
     struct vfile *files;
     size_t n, cap;
+    size_t *slots;         /* hash index of files by name: index + 1, 0 empty (a hostile manifest can list
+                              millions of names: no quadratic look-ups) */
+    size_t nslots;         /* a power of two, or 0 */
     size_t problems;
 };
 
@@ -75,12 +78,32 @@ static void problem(struct vstate *s, const char *fmt, ...)
     va_end(ap);
 }
 
+static size_t name_hash(const char *name)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h;
+}
+
 static struct vfile *find_file(struct vstate *s, const char *name)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->files[i].name, name) == 0)
-            return &s->files[i];
-    return NULL;
+    if (!s->nslots)
+        return NULL;
+    for (size_t i = name_hash(name) & (s->nslots - 1);; i = (i + 1) & (s->nslots - 1)) {
+        if (!s->slots[i])
+            return NULL;
+        if (strcmp(s->files[s->slots[i] - 1].name, name) == 0)
+            return &s->files[s->slots[i] - 1];
+    }
+}
+
+static void index_file(struct vstate *s, size_t k)
+{
+    size_t i = name_hash(s->files[k].name) & (s->nslots - 1);
+    while (s->slots[i])
+        i = (i + 1) & (s->nslots - 1);
+    s->slots[i] = k + 1;
 }
 
 static struct vfile *add_file(struct vstate *s, const char *name)
@@ -91,6 +114,15 @@ static struct vfile *add_file(struct vstate *s, const char *name)
     f->name = sb_xstrdup(name);
     f->shown = manifest_name_escape(name);
     f->json_size = -1;
+    if (s->n * 2 > s->nslots) {
+        free(s->slots);
+        s->nslots = s->nslots ? s->nslots * 2 : 64;
+        s->slots = sb_xcalloc(s->nslots, sizeof *s->slots);
+        for (size_t k = 0; k < s->n; k++)
+            index_file(s, k);
+    } else {
+        index_file(s, s->n - 1);
+    }
     return f;
 }
 
@@ -341,6 +373,10 @@ static int read_inside(struct vstate *s, char **out, size_t *out_len, const char
 
 static void check_files(struct vstate *s)
 {
+    /* Sorting moves the entries: the name index is not used after this point. */
+    free(s->slots);
+    s->slots = NULL;
+    s->nslots = 0;
     if (s->n)
         sb_sort(s->files, s->n, sizeof *s->files, cmp_vfile);
     for (size_t i = 0; i < s->n; i++) {
@@ -469,6 +505,7 @@ cleanup:
         free(s.files[i].shown);
     }
     free(s.files);
+    free(s.slots);
     if (s.dfd >= 0)
         close(s.dfd);
     cJSON_Delete(root);

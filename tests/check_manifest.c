@@ -542,6 +542,54 @@ START_TEST(test_verify_symlinks_refused)
 }
 END_TEST
 
+/* Many names (through the hash index, which grows several times) and names listed twice. */
+START_TEST(test_verify_many_names_and_twice)
+{
+    struct fixture fx;
+    fixture_init(&fx, "verify_many");
+    struct sb_buf j = {0}, t = {0};
+    const char *empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    sb_buf_puts(&j, "{\"manifest_version\": 1, \"outputs\": [");
+    for (int i = 0; i < 3000; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%04d", i);
+        char *p = in_dir(&fx, name);
+        tu_write(p, "");
+        free(p);
+        sb_buf_printf(&j, "%s{\"name\": \"%s\", \"size\": 0, \"sha256\": \"%s\"}", i ? ", " : "", name, empty);
+        sb_buf_printf(&t, "%s  %s\n", empty, name);
+    }
+    sb_buf_puts(&j, "]}\n");
+    char jhex[65];
+    sb_sha256_hex(j.data, j.len, jhex);
+    char *sums = sb_xasprintf("%s  manifest.json\n%s", jhex, t.data);
+    char *jp = in_dir(&fx, SB_MANIFEST_JSON), *sp = in_dir(&fx, SB_MANIFEST_SHA256);
+    tu_write(jp, j.data);
+    tu_write(sp, sums);
+    char *out = NULL;
+    ck_assert_int_eq(run_verify(&out, fx.dir, NULL), SB_EXIT_OK);
+    ck_assert_ptr_nonnull(strstr(out, "f0000: OK\n"));
+    ck_assert_ptr_nonnull(strstr(out, "f2999: OK\n"));
+    free(out);
+    /* The same name twice in manifest.sha256, then in manifest.json: malformed (exit 3). */
+    char *twice = sb_xasprintf("%s%s  f1234\n", sums, empty);
+    tu_write(sp, twice);
+    expect_verify(&fx, NULL, SB_EXIT_INPUT, NULL);
+    tu_write(sp, sums);
+    tu_write(jp, "{\"manifest_version\": 1, \"outputs\": [{\"name\": \"a\", \"size\": 0, \"sha256\": "
+                 "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}, {\"name\": \"a\", \"size\": 0, "
+                 "\"sha256\": \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}");
+    expect_verify(&fx, NULL, SB_EXIT_INPUT, NULL);
+    free(twice);
+    free(sums);
+    free(jp);
+    free(sp);
+    sb_buf_free(&j);
+    sb_buf_free(&t);
+    fixture_done(&fx);
+}
+END_TEST
+
 START_TEST(test_verify_signature_state)
 {
     struct fixture fx;
@@ -830,6 +878,7 @@ static Suite *manifest_suite(void)
     tcase_add_test(tc, test_verify_fifo_never_blocks);
     tcase_add_test(tc, test_verify_symlinks_refused);
     tcase_add_test(tc, test_verify_signature_state);
+    tcase_add_test(tc, test_verify_many_names_and_twice);
     tcase_add_test(tc, test_verify_usage);
     suite_add_tcase(s, tc);
     tc = tcase_create("sign");
