@@ -18,40 +18,65 @@ static const struct {
     {"ns1_vnet_integration", rule_ns1_vnet_integration,
      "Reads every virtual network gateway with properties.gatewayType = ExpressRoute and every Virtual WAN "
      "expressRouteGateways resource. Pass: each IP configuration's properties.subnet.id names a subnet called "
-     "GatewaySubnet (VNet gateways), or properties.virtualHub.id names a virtual hub (Virtual WAN). Fail otherwise; "
-     "not assessed when gatewayType or the IP configurations are missing from the input."},
+     "GatewaySubnet (VNet gateways), or properties.virtualHub.id names a virtual hub (Virtual WAN). Fail otherwise. "
+     "Not assessed when gatewayType or the IP configurations are not in the input, or the gateway has neither "
+     "properties nor a known az CLI property. Sources: an ARM body, az network vnet-gateway list/show output "
+     "(flattened properties, normalised on reading) and a snapshot prove both values; a Resource Graph row proves them "
+     "when it carries properties."},
     {"ns1_nsg_support", rule_ns1_nsg_support,
-     "Scope: every subnet (properties.subnets[]) of a virtual network hosting an ExpressRoute gateway, and of "
-     "virtual networks peered to it with properties.useRemoteGateways = true. GatewaySubnet passes only with no "
-     "properties.networkSecurityGroup.id and no 0.0.0.0/0 route in the route table named by properties.routeTable.id "
-     "(Azure Policy 35f9c03a; baseline note); the route table must be in the input, else not assessed. Other subnets "
-     "pass only with properties.networkSecurityGroup.id set (Azure Policy e71308d3). AzureFirewallSubnet, "
-     "AzureFirewallManagementSubnet and RouteServerSubnet cannot take an NSG: not applicable."},
+     "Scope: every subnet (properties.subnets[], or subnets given on their own) of a virtual network hosting an "
+     "ExpressRoute gateway, of virtual networks peered to it with properties.useRemoteGateways = true, and of Virtual "
+     "WAN spokes of a hub with an ExpressRoute gateway (a hubVirtualNetworkConnections entry whose "
+     "remoteVirtualNetwork.id is the spoke, or the spoke's RemoteVnetToHubPeering_* peering with useRemoteGateways to "
+     "the hub's HV_<hub>_* network). GatewaySubnet passes only with no properties.networkSecurityGroup.id and no "
+     "0.0.0.0/0 route in the route table named by properties.routeTable.id (Azure Policy 35f9c03a; baseline note); the "
+     "route table must be in the input, else not assessed. Other subnets pass only with properties.networkSecurityGroup.id "
+     "set (Azure Policy e71308d3). AzureFirewallSubnet, AzureFirewallManagementSubnet and RouteServerSubnet cannot take "
+     "an NSG: not applicable. Sources: an ARM body, az network vnet show/list or vnet subnet list output (flattened, "
+     "normalised) and a snapshot prove an NSG's absence; a Resource Graph row does when it carries the subnet's "
+     "properties. A subnet with neither properties nor a known property, a spoke peered to a hub network whose hub is "
+     "not in the input, and a virtual network missing from the input are not assessed. When complete sources "
+     "disagree on a value, the result is not assessed and the evidence shows both."},
     {"im8_key_vault", rule_im8_key_vault,
      "Reads every ExpressRoute Direct port (Microsoft.Network/expressRoutePorts). Pass: every link "
      "(properties.links[]) has properties.macSecConfig.cknSecretIdentifier and cakSecretIdentifier that are Azure "
      "Key Vault secret URIs (https://<vault>.vault.azure.net/secrets/<name>[/<version>], sovereign suffixes too), and "
      "the port has a managed identity (identity.type SystemAssigned or UserAssigned with an identity) to read them. "
-     "A link without macSecConfig in an ARM body or a snapshot has MACsec off (fail); in a Resource Graph row, "
-     "which may not carry it, it is not assessed. Evidence names vaults and secret names, never values."},
+     "Sources: an ARM body, az network express-route port show/list output and a snapshot (whose collector completes "
+     "ports by ARM GET) prove both: a link without macSecConfig there has MACsec off (fail), a port without identity "
+     "has none (fail). A Resource Graph row may not carry macSecConfig (not assessed) and a row without an identity "
+     "key is a projection (not assessed); a row with identity null proves there is none. Inputs are merged link by "
+     "link, so a partial row never erases an ARM body's macSecConfig. Evidence names vaults and secret names, never "
+     "values."},
     {"dp3_transit_encryption", rule_dp3_transit_encryption,
      "Not supported by ExpressRoute (not applicable). The evidence lists compensating controls found: MACsec "
      "cipher, SCI state and secret configuration per ExpressRoute Direct link, and IPsec connections "
      "(connectionType IPsec, useLocalAzureIpAddress = true) from VPN gateways with enablePrivateIpAddress = true, "
-     "i.e. IPsec over ExpressRoute private peering."},
+     "i.e. IPsec over ExpressRoute private peering. Any source shape is read; the list is informative, never a verdict."},
     {"lt4_resource_logs", rule_lt4_resource_logs,
      "Reads the diagnostic settings (Microsoft.Insights/diagnosticSettings) of every ExpressRoute circuit and every "
      "ExpressRoute virtual network gateway. Pass: one setting has a destination (workspaceId, storageAccountId, "
      "eventHubAuthorizationRuleId, serviceBusRuleId or marketplacePartnerId) and enables logs: circuits category "
-     "PeeringRouteLog or category group allLogs; gateways one of GatewayDiagnosticLog, RouteDiagnosticLog, "
-     "TunnelDiagnosticLog, IKEDiagnosticLog, P2SDiagnosticLog, or allLogs. Fail when settings were collected and none "
-     "qualifies (or none exist); not assessed when the settings were not collected. Virtual WAN ExpressRoute gateways "
-     "and ExpressRoute Direct ports are not judged: no resource-log categories are documented for them."},
+     "PeeringRouteLog or category group allLogs; ExpressRoute gateways GatewayDiagnosticLog or RouteDiagnosticLog "
+     "(the categories an ExpressRoute gateway emits) or allLogs. TunnelDiagnosticLog, IKEDiagnosticLog and "
+     "P2SDiagnosticLog carry VPN events only and do not count; the audit group does not count. Fail when settings "
+     "exist and none qualifies (the summary names what is enabled and what is missing), or a snapshot records that "
+     "the settings were collected and none exist. Sources: an ARM list of settings, az monitor diagnostic-settings "
+     "list output (logs and workspaceId at the top level, normalised) and a snapshot prove what is configured; a "
+     "setting present proves the resource's settings were read, but only a snapshot's collected record proves that "
+     "none exist. Resource Graph does not hold diagnostic settings. Not assessed when the settings were not collected, "
+     "their collection failed, or a setting's shape is not understood. Virtual WAN ExpressRoute gateways and "
+     "ExpressRoute Direct ports are not judged: no resource-log categories are documented for them."},
     {"br1_native_backup", rule_br1_native_backup,
      "Reads every virtual network hosting an ExpressRoute gateway (and every virtual hub with a Virtual WAN "
-     "ExpressRoute gateway). Pass: the same VNet hosts a route-based VPN gateway with an IPsec connection whose "
-     "useLocalAzureIpAddress is not true (so it does not ride the private peering), or the hub has a VPN gateway "
-     "with a connection. Otherwise manual: Microsoft gives no guidance, the organisation decides."},
+     "ExpressRoute gateway). Pass: the same VNet hosts a route-based, non-Basic VPN gateway with an IPsec connection "
+     "whose useLocalAzureIpAddress is not true (so it does not ride the private peering) and whose connectionStatus, "
+     "when present, is Connected; or the hub's VPN gateway has a connection with a vpnLinkConnection that is not "
+     "useLocalAzureIpAddress (and not reported down). A connection that is NotConnected (or any status but Connected) "
+     "is no evidence of a working path: manual, with the status. Otherwise manual: Microsoft gives no guidance, the "
+     "organisation decides. Sources: ARM bodies, az network vpn-connection list / vnet-gateway list output and "
+     "snapshots prove the configuration; connectionStatus is the state when the input was exported, so a pass is "
+     "only as current as the input. A connection missing from the input is not counted (never a pass)."},
 };
 
 static int cmp_str_ptr(const void *a, const void *b)
