@@ -7,6 +7,7 @@
 #include "uuid5.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,16 @@ static cJSON *inventory_json(const struct sb_report *r)
     return arr;
 }
 
+/* When the evidence was collected: the end of collection a snapshot recorded (normalised), else the report time. */
+static void collected_time(const struct sb_report *r, char out[32])
+{
+    time_t t;
+    if (r->collection_finished && sb_parse_datetime(r->collection_finished, &t) == 0 && t <= r->generated_at)
+        sb_iso8601(t, out);
+    else
+        snprintf(out, 32, "%s", r->generated);
+}
+
 static cJSON *observation_json(const struct sb_report *r, const struct sb_result *res)
 {
     cJSON *o = cJSON_CreateObject();
@@ -214,7 +225,9 @@ static cJSON *observation_json(const struct sb_report *r, const struct sb_result
         free(desc);
         cJSON_AddItemToArray(rel, ev);
     }
-    cJSON_AddStringToObject(o, "collected", r->generated);
+    char when[32];
+    collected_time(r, when);
+    cJSON_AddStringToObject(o, "collected", when);
     return o;
 }
 

@@ -104,6 +104,7 @@ for x, f in zip(rep["results"], finds):
     [ro] = f["related-observations"]
     o = obs[ro["observation-uuid"]]
     assert o["uuid"] == u5("observation", x["id"]) and o["methods"] == ["TEST"]
+    assert res["start"] <= o["collected"] <= res["end"], o["collected"]
     if x["resource_id"]:
         [s] = o["subjects"]
         assert s["type"] == "inventory-item" and [a.lower() for a in props(inv[s["subject-uuid"]])["asset-id"]] == [x["resource_id"].lower()]
