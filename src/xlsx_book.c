@@ -60,6 +60,12 @@ static void make_formats(struct xlsx_book *b)
     format_set_text_wrap(f[XF_HEADER]);
     format_set_bg_color(f[XF_HEADER], HEADER_FILL_RGB);
     format_set_bottom(f[XF_HEADER], LXW_BORDER_THIN);
+    f[XF_HEADER_NUM] = new_format(b->wb);
+    format_set_bold(f[XF_HEADER_NUM]);
+    format_set_text_wrap(f[XF_HEADER_NUM]);
+    format_set_bg_color(f[XF_HEADER_NUM], HEADER_FILL_RGB);
+    format_set_bottom(f[XF_HEADER_NUM], LXW_BORDER_THIN);
+    format_set_align(f[XF_HEADER_NUM], LXW_ALIGN_RIGHT);
     f[XF_TITLE] = new_format(b->wb);
     format_set_bold(f[XF_TITLE]);
     format_set_font_size(f[XF_TITLE], 16);

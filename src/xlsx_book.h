@@ -53,6 +53,7 @@ enum xlsx_fmt {
     XF_DATE,      /**< yyyy-mm-dd */
     XF_DATETIME,  /**< yyyy-mm-dd hh:mm:ss (UTC) */
     XF_HEADER,    /**< bold on a tinted fill, wrapped */
+    XF_HEADER_NUM, /**< the same, right-aligned: over a column of numbers */
     XF_TITLE,     /**< sheet title */
     XF_LABEL,     /**< bold label in a label/value layout */
     XF_SECTION,   /**< bold section heading */

@@ -29,10 +29,11 @@ static void section(struct cursor *c, const char *title)
     xlsx_str(c->b, c->ws, c->row++, 0, title, XF_SECTION);
 }
 
-static void header(struct cursor *c, const char *const *cols, size_t n)
+/* Headers over numbers are right-aligned like the numbers (bit i of num_cols: column i). */
+static void header(struct cursor *c, const char *const *cols, size_t n, unsigned num_cols)
 {
     for (size_t i = 0; i < n; i++)
-        xlsx_str(c->b, c->ws, c->row, (lxw_col_t)i, cols[i], XF_HEADER);
+        xlsx_str(c->b, c->ws, c->row, (lxw_col_t)i, cols[i], (num_cols >> i) & 1u ? XF_HEADER_NUM : XF_HEADER);
     c->row++;
 }
 
@@ -90,7 +91,7 @@ static void input_rows(struct cursor *c, const struct sb_report *r)
 {
     static const char *const cols[] = {"Role", "Name", "Kind", "Size (bytes)", "SHA-256"};
     section(c, "Input files");
-    header(c, cols, sizeof cols / sizeof *cols);
+    header(c, cols, sizeof cols / sizeof *cols, 1u << 3);
     for (size_t i = 0; i < r->ninputs; i++) {
         const struct sb_report_input *in = &r->inputs[i];
         xlsx_str(c->b, c->ws, c->row, 0, in->role, XF_TEXT);
@@ -111,7 +112,7 @@ static void status_rows(struct cursor *c, const struct sb_report *r)
 {
     static const char *const cols[] = {"Status", "Results"};
     section(c, "Results by status");
-    header(c, cols, 2);
+    header(c, cols, 2, 1u << 1);
     size_t total = 0;
     for (size_t k = 0; k < SB_STATUS_COUNT; k++) {
         enum sb_status s = xlsx_status_order[k];
@@ -175,7 +176,7 @@ static void domain_rows(struct cursor *c, const struct sb_report *r)
     cols[SB_STATUS_COUNT + 2] = "Total";
     section(c, "Results by control domain");
     lxw_row_t head = c->row;
-    header(c, cols, SB_STATUS_COUNT + 3);
+    header(c, cols, SB_STATUS_COUNT + 3, ~1u); /* every column but Domain */
     struct sb_domain_counts *d;
     size_t nd = report_domain_counts(r, &d);
     for (size_t i = 0; i < nd; i++) {

@@ -19,7 +19,7 @@ static void open_part(struct xlsx_table *t)
                    worksheet_set_column(t->ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width,
                                         (int)c == t->date_col ? t->b->fmt[XF_DATE] : NULL),
                    "column width");
-        xlsx_str(t->b, t->ws, 0, (lxw_col_t)c, t->cols[c].header, XF_HEADER);
+        xlsx_str(t->b, t->ws, 0, (lxw_col_t)c, t->cols[c].header, t->cols[c].fmt == XF_NUM ? XF_HEADER_NUM : XF_HEADER);
         unsigned n = xlsx_text_lines(t->cols[c].header, t->cols[c].width);
         lines = n > lines ? n : lines;
     }

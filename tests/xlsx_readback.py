@@ -165,6 +165,19 @@ def check_summary(ws, results):
             break
     else:
         problem("Summary: no 'Results by status' section")
+    # Headers over numbers align with them (right), the Domain header with its names (left).
+    sheet_rows = list(ws.iter_rows())
+    for i, r in enumerate(sheet_rows):
+        if r[0].value == "Results by control domain":
+            head = sheet_rows[i + 1]
+            if head[0].value != "Domain" or head[0].alignment.horizontal == "right":
+                problem("Summary: domain header %r aligned %s" % (head[0].value, head[0].alignment.horizontal))
+            for cell in head[1:8]:
+                if cell.alignment.horizontal != "right":
+                    problem("Summary: header %r is not right-aligned over its numbers" % cell.value)
+            break
+    else:
+        problem("Summary: no 'Results by control domain' section")
 
 
 def check_exceptions(ws, entries):
