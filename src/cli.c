@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void cli_getopt_table(const struct sb_option *opts, struct option **longopts, char **shortopts)
 {
@@ -53,6 +56,26 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'mcsb-audit %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return SB_EXIT_USAGE;
+}
+
+bool cli_stdout_reader_gone(void)
+{
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        return false;
+    /* Linux flags the write end of a pipe without readers POLLERR (a socket: POLLHUP). */
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int cli_stdout_finish(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    if (cli_stdout_reader_gone())
+        return 0;
+    fputs("mcsb-audit: standard output: write error\n", stderr);
+    return SB_EXIT_OUTPUT;
 }
 
 int cli_report_error(const struct sb_err *e)

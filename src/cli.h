@@ -6,6 +6,7 @@
 #define SB_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 struct sb_option {
@@ -23,6 +24,12 @@ void cli_getopt_table(const struct sb_option *opts, struct option **longopts, ch
 void cli_print_options(FILE *f, const struct sb_option *opts);
 /** "mcsb-audit: message\nTry 'mcsb-audit CMD --help'." on stderr; returns SB_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** True when standard output is a pipe or socket whose reader has gone (`mcsb-audit ... | head`):
+ *  the reader asked for no more, so a failed write there is not an error. */
+bool cli_stdout_reader_gone(void);
+/** Flush stdout at the end of a command: 0, or SB_EXIT_OUTPUT after one "write error" line on
+ *  stderr; a reader that has gone is not an error. */
+int cli_stdout_finish(void);
 /** Print an error context as "mcsb-audit: msg" and return its code. */
 struct sb_err;
 int cli_report_error(const struct sb_err *e);

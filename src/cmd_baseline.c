@@ -60,9 +60,9 @@ int cmd_baseline(int argc, char **argv)
     struct sb_baseline *b = NULL;
     if (baseline_load(&b, path, &e) != 0) {
         rc = cli_report_error(&e);
-    } else if (baseline_print_matrix(b, stdout) != 0 || fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("mcsb-audit: standard output: write error\n", stderr);
-        rc = SB_EXIT_OUTPUT;
+    } else {
+        baseline_print_matrix(b, stdout);
+        rc = cli_stdout_finish();
     }
     baseline_free(b);
     free(def);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct option *find_long(const struct option *opts, const char *name, size_t len);
+
 static void run_usage(FILE *f)
 {
     fputs("Usage: mcsb-audit run [collect options] [report options]\n\n"
@@ -19,9 +21,17 @@ static void run_usage(FILE *f)
           "--fail-on, else 5 when the collection had gaps, else 0; collection failures (2, 4, 6, 7) stop the run.\n\n"
           "Collect options:\n",
           f);
-    collect_usage(f);
+    collect_print_options_except(f, "output");
     fputs("\nReport options:\n", f);
-    cli_print_options(f, report_option_table());
+    /* Only what run accepts and has not listed: not --input (run sets it), not --quiet/--help again. */
+    for (const struct sb_option *o = report_option_table(); o->name; o++) {
+        if (strcmp(o->name, "input") == 0 || find_long(collect_long_options(), o->name, strlen(o->name)))
+            continue;
+        /* run takes long options only: no "-f,"; laid out like the collect options above */
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+        fprintf(f, "  %-26s %s\n", left, o->help);
+    }
 }
 
 /* The getopt entry for a long option name, or NULL. */

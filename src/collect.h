@@ -23,5 +23,7 @@ const struct option *collect_long_options(void);
 
 /** Usage text of collect (generated from the option table). */
 void collect_usage(FILE *f);
+/** collect's option lines without the one named `except` (for `run --help`, which sets --output). */
+void collect_print_options_except(FILE *f, const char *except);
 
 #endif

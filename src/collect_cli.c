@@ -103,6 +103,18 @@ void collect_usage(FILE *f)
           f);
 }
 
+void collect_print_options_except(FILE *f, const char *except)
+{
+    for (size_t i = 0; long_options[i].name; i++) {
+        if (except && strcmp(long_options[i].name, except) == 0)
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", long_options[i].name, option_help[i].arg ? " " : "",
+                 option_help[i].arg ? option_help[i].arg : "");
+        fprintf(f, "  %-26s %s\n", left, option_help[i].help);
+    }
+}
+
 struct cloud {
     const char *name, *arm, *authority;
 };

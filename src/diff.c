@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #define REPORT_MAX (256u * 1024 * 1024)
 
@@ -491,6 +492,53 @@ int diff_reports(struct sb_changes **out, const cJSON *old_doc, const cJSON *new
     return diff_reports_named(out, old_doc, new_doc, old_name, NULL, e);
 }
 
+/* Files in a report directory that are not the report. */
+static bool not_a_report(const char *name)
+{
+    static const char *const others[] = {"manifest.json", "snapshot.json", "diff.json"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        if (strcmp(name, others[i]) == 0)
+            return true;
+    size_t n = strlen(name);
+    return n < 6 || strcmp(name + n - 5, ".json") != 0 || name[0] == '.';
+}
+
+char *diff_report_path(const char *path, struct sb_err *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return sb_xstrdup(path); /* a file, or an error the reader reports */
+    char *def = sb_path_join(path, "report.json");
+    if (stat(def, &st) == 0 && S_ISREG(st.st_mode))
+        return def;
+    free(def);
+    /* Written with --basename: the directory's one report-like .json file. */
+    DIR *d = opendir(path);
+    if (!d) {
+        sb_err_set(e, SB_EXIT_INPUT, "%s: cannot open directory: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *found = NULL;
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (not_a_report(ent->d_name))
+            continue;
+        if (!n++)
+            found = sb_xstrdup(ent->d_name);
+    }
+    closedir(d);
+    if (n != 1) {
+        free(found);
+        sb_err_set(e, SB_EXIT_INPUT, "%s: a directory without report.json%s; give the report's .json file", path,
+                   n ? " and with several .json files" : "");
+        return NULL;
+    }
+    char *full = sb_path_join(path, found);
+    free(found);
+    return full;
+}
+
 int diff_load_report(cJSON **out, char out_sha256[65], const char *path, struct sb_err *e)
 {
     *out = NULL;
@@ -558,7 +606,8 @@ static const struct sb_option diff_options[] = {
 
 static void diff_help(FILE *f)
 {
-    fputs("Usage: mcsb-audit diff OLD/report.json NEW/report.json [options]\n\n"
+    fputs("Usage: mcsb-audit diff OLD NEW [options]\n\n"
+          "OLD and NEW are report.json files, or report directories (the report.json in each).\n"
           "List what changed between two assessments: new and resolved findings, status changes,\n"
           "resources added or removed, changed evidence values, exceptions added or expired.\n\n"
           "Options:\n",
@@ -620,7 +669,7 @@ static int write_outputs(const struct sb_changes *c, const struct sb_diff_curren
             rc = sb_write_file_atomic(path, b.data, b.len, &e);
             free(name);
             free(path);
-        } else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+        } else if ((fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) && !cli_stdout_reader_gone()) {
             rc = sb_err_set(&e, SB_EXIT_OUTPUT, "standard output: %s", strerror(errno));
         }
         sb_buf_free(&b);
@@ -640,8 +689,14 @@ static int run_diff(const char *old_path, const char *new_path, int formats, con
     struct sb_changes *c = NULL;
     char old_sha[65], new_sha[65];
     int rc = SB_EXIT_INPUT;
-    if (diff_load_report(&old_doc, old_sha, old_path, &e) != 0 || diff_load_report(&new_doc, new_sha, new_path, &e) != 0
-        || diff_reports_named(&c, old_doc, new_doc, old_path, new_path, &e) != 0) {
+    /* A report directory stands for the report.json in it; the reports name the file itself. */
+    char *old_file = diff_report_path(old_path, &e);
+    char *new_file = old_file ? diff_report_path(new_path, &e) : NULL;
+    old_path = old_file;
+    new_path = new_file;
+    if (!old_file || !new_file || diff_load_report(&old_doc, old_sha, old_path, &e) != 0 ||
+        diff_load_report(&new_doc, new_sha, new_path, &e) != 0 ||
+        diff_reports_named(&c, old_doc, new_doc, old_path, new_path, &e) != 0) {
         fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
         rc = e.code ? e.code : SB_EXIT_INPUT;
         goto cleanup;
@@ -654,6 +709,8 @@ cleanup:
     sb_changes_free(c);
     cJSON_Delete(old_doc);
     cJSON_Delete(new_doc);
+    free(old_file);
+    free(new_file);
     return rc;
 }
 
@@ -694,7 +751,7 @@ int diff_command(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (argc - optind != 2)
-        return cli_usage_error("diff", "expected two arguments: OLD/report.json NEW/report.json");
+        return cli_usage_error("diff", "expected two arguments: OLD NEW (report.json files or report directories)");
     /* One format fits on stdout; a directory gets all three unless told otherwise. */
     int formats = out_dir ? FMT_MD | FMT_JSON | FMT_CSV : FMT_MD;
     if (format_list && parse_formats(&formats, format_list) != 0)

@@ -48,6 +48,10 @@ int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSO
  * cJSON_Delete. out_sha256 (65 bytes) receives the SHA-256 of the file's bytes.
  */
 int diff_load_report(cJSON **out, char out_sha256[65], const char *path, struct sb_err *e);
+/** The report file a command-line argument names: the path itself, or for a report directory its
+ *  report.json (else its only report-like .json file, written with --basename). Caller frees; NULL
+ *  with e set (exit 3) when a directory holds no single report. */
+char *diff_report_path(const char *path, struct sb_err *e);
 
 /**
  * 1 when c holds at least one new failing finding, else 0 (NULL c: 0). sb_changes does not carry

@@ -19,7 +19,7 @@ static void usage(FILE *f)
           "  collect        collect resource state from Azure into a snapshot\n"
           "  run            collect, then report (the scheduled quarterly job)\n"
           "  verify DIR     check a report directory against its manifest (and signature)\n"
-          "  diff OLD NEW   compare two report.json files\n"
+          "  diff OLD NEW   compare two reports (report.json files or report directories)\n"
           "  baseline show  print the baseline's responsibility matrix\n\n"
           "Run 'mcsb-audit COMMAND --help' for a command's options.\n"
           "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 invalid input, 4 output or system error,\n"
@@ -29,18 +29,19 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    /* A closed pipe is a write error we report, not a silent death. */
+    /* No death by SIGPIPE mid-write (report files are written atomically, never half): a write to a
+     * closed pipe fails with EPIPE instead, and a reader that has gone is not an error. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
         return usage(stderr), SB_EXIT_USAGE;
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return fflush(stdout) == 0 && !ferror(stdout) ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+        return cli_stdout_finish();
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("mcsb-audit %s\n", SB_VERSION);
-        return fflush(stdout) == 0 && !ferror(stdout) ? SB_EXIT_OK : SB_EXIT_OUTPUT;
+        return cli_stdout_finish();
     }
     int rc;
     if (strcmp(cmd, "report") == 0)
@@ -58,9 +59,7 @@ int main(int argc, char **argv)
     else
         return cli_usage_error(NULL, "unknown command '%s'", cmd);
     /* A command that failed has already said why; do not report its stdout error twice. */
-    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == SB_EXIT_OK) {
-        fputs("mcsb-audit: standard output: write error\n", stderr);
-        return SB_EXIT_OUTPUT;
-    }
+    if (rc == SB_EXIT_OK)
+        return cli_stdout_finish();
     return rc;
 }

@@ -43,18 +43,23 @@ int report_make_dirs(const char *dir, struct sb_err *e)
 }
 
 /* Compare with the previous report.json before rendering, so every format can show the changes. */
-static int attach_changes(struct sb_report *r, const char *previous, struct sb_err *e)
+static int attach_changes(struct sb_report *r, const char *given, struct sb_err *e)
 {
     cJSON *old = NULL;
     char sha[65];
-    if (diff_load_report(&old, sha, previous, e) != 0)
+    char *previous = diff_report_path(given, e); /* --previous DIR: its report.json */
+    if (!previous || diff_load_report(&old, sha, previous, e) != 0) {
+        free(previous);
         return -1;
+    }
     cJSON *cur = report_to_json(r);
     int rc = diff_reports(&r->changes, old, cur, previous, e);
     cJSON_Delete(old);
     cJSON_Delete(cur);
-    if (rc != 0)
+    if (rc != 0) {
+        free(previous);
         return -1;
+    }
     free(r->changes->previous_sha256);
     r->changes->previous_sha256 = sb_xstrdup(sha);
     struct stat st;
@@ -65,6 +70,7 @@ static int attach_changes(struct sb_report *r, const char *previous, struct sb_e
     in->name = sb_xstrdup(previous);
     in->size = stat(previous, &st) == 0 ? (uint64_t)st.st_size : 0;
     memcpy(in->sha256, sha, 65);
+    free(previous);
     return 0;
 }
 

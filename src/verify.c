@@ -551,7 +551,7 @@ int verify_command(int argc, char **argv)
     if (argc - optind > 1)
         return cli_usage_error("verify", "unexpected argument '%s'", argv[optind + 1]);
     rc = run_verify(argv[optind], pubkey);
-    if (fflush(stdout) != 0 && rc == SB_EXIT_OK)
+    if (fflush(stdout) != 0 && rc == SB_EXIT_OK && !cli_stdout_reader_gone())
         rc = SB_EXIT_OUTPUT;
     return rc;
 }

@@ -46,7 +46,7 @@ def main(binary):
     for cmd in COMMANDS:
         s = sections(help_text(binary, cmd))
         if cmd == "run":
-            opts[cmd] = options(s["Options"]) + options(s["Report options"])
+            opts[cmd] = options(s["Collect options"]) + options(s["Report options"])
         else:
             opts[cmd] = options(s["Options"])
         if "Formats" in s:

@@ -46,4 +46,52 @@ expect_exit 1 "fail-on not_assessed" "$SB_BIN" report --quiet --input "$ESTATE/s
 # an estate with nothing failing: exit 0 even with --fail-on low
 echo '[]' > "$TMP/empty-estate.json"
 expect_exit 0 "fail-on low, nothing failing" "$SB_BIN" report --quiet --input "$TMP/empty-estate.json" --format json --out-dir "$out" --fail-on low
+
+# A closed stdout (`| head`) is not an error: the reader asked for no more. Deterministic: the pipe's
+# read end is closed before the command starts, so its first write fails with EPIPE.
+closed_stdout() { # closed_stdout ARGS... -> prints "rc stderr-bytes"
+  /usr/bin/python3 - "$SB_BIN" "$@" <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+os.close(w)
+print(p.returncode, len(p.stderr), p.stderr.decode(errors="replace").replace("\n", " | "))
+PY
+}
+for cmd in "--help" "baseline show" "report --help" "diff $ESTATE/../report.json $ESTATE/../report.json"; do
+  # shellcheck disable=SC2086
+  got=$(closed_stdout $cmd)
+  check "closed stdout: '$cmd' exits 0 quietly (got: $got)" test "${got%% *}" = 0 -a "$(echo "$got" | cut -d' ' -f2)" = 0
+done
+expect_exit 4 "a full disk is still an error" sh -c "'$SB_BIN' baseline show >/dev/full"
+stderr_has "standard output: write error"
+
+# diff takes report directories as well as report.json files
+expect_exit 0 "diff report directories" "$SB_BIN" diff "$ESTATE/.." "$ESTATE/../report.json"
+check "diff of a directory names its report.json" grep -q 'report.json' "$TMP/out"
+check "same report: no changes" grep -qx 'No changes.' "$TMP/out"
+mkdir -p "$TMP/q3" && cp "$ESTATE/../report.json" "$TMP/q3/q3.json" && cp "$ESTATE/../manifest.json" "$TMP/q3/"
+expect_exit 0 "diff a --basename directory" "$SB_BIN" diff "$TMP/q3" "$ESTATE/.."
+mkdir -p "$TMP/none"
+expect_exit 3 "diff a directory without a report" "$SB_BIN" diff "$TMP/none" "$ESTATE/.."
+stderr_has "none: a directory without report.json; give the report's .json file"
+
+# --sign-key help names every key type sign.c accepts
+expect_exit 0 "report --help" "$SB_BIN" report --help
+for k in Ed25519 Ed448 RSA EC; do
+  check "--sign-key help names $k" sh -c "grep -- '--sign-key' '$TMP/out' | grep -qw '$k'"
+done
+# run --help lists only what run accepts: no --output (collect's), no --input (report's), no short forms
+expect_exit 0 "run --help" "$SB_BIN" run --help
+check "run --help has no --output" sh -c "! grep -qE '^ +--output ' '$TMP/out'"
+check "run --help has no --input" sh -c "! grep -qE '^ +(-i, )?--input ' '$TMP/out'"
+check "run --help has no short options" sh -c "! grep -qE '^ +-[a-z], ' '$TMP/out'"
+# Each listed option is accepted: run parses every argument before it collects, so a trailing unknown
+# option stops it, and the error names that one, never the listed option (no collection is attempted).
+for o in $(sed -n 's/^  \(--[a-z-]*\).*/\1/p' "$TMP/out" | sort -u); do
+  [ "$o" = --help ] && continue
+  "$SB_BIN" run "$o=x" --zzz >/dev/null 2>"$TMP/run.err"
+  check "run accepts $o" sh -c "grep -q \"unknown option '--zzz'\" '$TMP/run.err' && ! grep -q \"unknown option '$o\" '$TMP/run.err'"
+done
 finish
