@@ -1,6 +1,7 @@
 #include "state.h"
 
 #include "err.h"
+#include "input_hints.h"
 #include "json_parse.h"
 #include "state_index.h"
 #include "util.h"
@@ -532,6 +533,8 @@ int state_load_file(struct sb_state *st, const char *path, struct sb_err *e)
     if (sb_read_file(&buf, &len, path, SB_MAX_INPUT_BYTES, e) != 0)
         return -1;
     int rc = state_load_buffer(st, path, buf, len, e);
+    if (rc != 0)
+        input_hint_add(e, buf, len);
     free(buf);
     return rc;
 }

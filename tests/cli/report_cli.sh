@@ -47,6 +47,18 @@ expect_exit 1 "fail-on not_assessed" "$SB_BIN" report --quiet --input "$ESTATE/s
 echo '[]' > "$TMP/empty-estate.json"
 expect_exit 0 "fail-on low, nothing failing" "$SB_BIN" report --quiet --input "$TMP/empty-estate.json" --format json --out-dir "$out" --fail-on low
 
+# Input mistakes get a hint on the same error line (exit 3 still, nothing written)
+printf '\xff\xfe[\x00]\x00' >"$TMP/ps.json"
+expect_exit 3 "UTF-16 input" "$SB_BIN" report --input "$TMP/ps.json" --out-dir "$TMP/hint"
+stderr_has "ps.json:1:4: NUL byte in JSON text; hint: the file is UTF-16"
+printf 'WARNING: This command is in preview.\n[]\n' >"$TMP/warn.json"
+expect_exit 3 "az WARNING line" "$SB_BIN" report --input "$TMP/warn.json" --out-dir "$TMP/hint"
+stderr_has "hint: the file starts with a message from az"
+printf 'Name    Location\n------  ----------\nerc-1   westeurope\n' >"$TMP/table.json"
+expect_exit 3 "az -o table" "$SB_BIN" report --input "$TMP/table.json" --out-dir "$TMP/hint"
+stderr_has "hint: this looks like \`az ... -o table\` output: run the command again with \`-o json\`"
+dir_empty "$TMP/hint"
+
 # A closed stdout (`| head`) is not an error: the reader asked for no more. Deterministic: the pipe's
 # read end is closed before the command starts, so its first write fails with EPIPE.
 closed_stdout() { # closed_stdout ARGS... -> prints "rc stderr-bytes"
