@@ -180,11 +180,27 @@ static void judge_vnet(struct eval_ctx *c, const struct sb_feature *f, const cha
     sb_buf_free(&bc.statuses);
 }
 
-static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *ergw, const char *hub_id,
+/* A hub with an ExpressRoute gateway, and the resource that says so (the gateway, or the hub itself). */
+struct er_hub {
+    char *hub_lc;
+    const char *hub_id;
+    const struct sb_resource *said_by;
+    const char *path;
+};
+
+static int cmp_er_hub(const void *a, const void *b)
+{
+    const struct er_hub *x = a, *y = b;
+    int c = strcmp(x->hub_lc, y->hub_lc);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+static void judge_hub(struct eval_ctx *c, const struct sb_feature *f, const struct er_hub *h,
                       const struct keyed *vpngws, size_t nvpn)
 {
+    const char *hub_id = h->hub_id;
     struct sb_result *res = ev_result(c, f, hub_id, "Microsoft.Network/virtualHubs", NULL);
-    ev_evidence_json(res, ergw, "properties.virtualHub.id", "ExpressRoute gateway in this hub");
+    ev_evidence_json(res, h->said_by, h->path, "an ExpressRoute gateway in this hub");
     char *lc = sb_lower(hub_id);
     size_t first, n = range(vpngws, nvpn, lc, &first);
     free(lc);
@@ -271,14 +287,34 @@ int rule_br1_native_backup(struct eval_ctx *c, const struct sb_feature *f)
             judge_vnet(c, f, gws[i].key, &gws[i], j - i, conns, nconn);
         i = j;
     }
-    const struct sb_resource **ergws;
-    size_t n = state_list_type(c->state, "microsoft.network/expressroutegateways", &ergws);
+    /* Hubs named by a Virtual WAN ExpressRoute gateway, or naming one themselves: each judged once. */
+    struct er_hub *hubs = NULL;
+    size_t nh = 0;
+    const struct sb_resource **rs;
+    size_t n = state_list_type(c->state, "microsoft.network/expressroutegateways", &rs);
     for (size_t i = 0; i < n; i++) {
-        const char *hub = sb_json_str(ergws[i]->json, "properties.virtualHub.id");
-        if (hub)
-            judge_hub(c, f, ergws[i], hub, vpngws, nvpn);
+        const char *hub = sb_json_str(rs[i]->json, "properties.virtualHub.id");
+        if (hub) {
+            hubs = sb_xrealloc(hubs, (nh + 1) * sizeof *hubs);
+            hubs[nh++] = (struct er_hub){sb_lower(hub), hub, rs[i], "properties.virtualHub.id"};
+        }
     }
-    free(ergws);
+    free(rs);
+    n = state_list_type(c->state, "microsoft.network/virtualhubs", &rs);
+    for (size_t i = 0; i < n; i++)
+        if (sb_json_str(rs[i]->json, "properties.expressRouteGateway.id")) {
+            hubs = sb_xrealloc(hubs, (nh + 1) * sizeof *hubs);
+            hubs[nh++] = (struct er_hub){sb_xstrdup(rs[i]->id_lc), rs[i]->id, rs[i], "properties.expressRouteGateway.id"};
+        }
+    free(rs);
+    sb_sort(hubs, nh, sizeof *hubs, cmp_er_hub);
+    for (size_t i = 0; i < nh; i++) {
+        if (i == 0 || strcmp(hubs[i].hub_lc, hubs[i - 1].hub_lc) != 0)
+            judge_hub(c, f, &hubs[i], vpngws, nvpn);
+    }
+    for (size_t i = 0; i < nh; i++)
+        free(hubs[i].hub_lc);
+    free(hubs);
     free_index(gws, ngw);
     free_index(conns, nconn);
     free_index(vpngws, nvpn);

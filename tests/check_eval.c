@@ -567,6 +567,18 @@ START_TEST(test_br1_statuses)
     ck_assert_int_eq(r->status, SB_STATUS_MANUAL);
     ck_assert_ptr_nonnull(strstr(r->summary, "only over the ExpressRoute private peering"));
     reset();
+    /* the hub names its ExpressRoute gateway itself (the gateway resource is not in the input): judged once */
+    run("[{\"id\":\"" VWAN "/virtualHubs/h1\",\"properties\":{\"expressRouteGateway\":{\"id\":\"" VWAN "/expressRouteGateways/erg\"}}},"
+        HUB_VPN("Connected", "Connected", "false") "]");
+    ck_assert_int_eq(find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1")->status, SB_STATUS_PASS);
+    reset();
+    run("[{\"id\":\"" VWAN "/virtualHubs/h1\",\"properties\":{\"expressRouteGateway\":{\"id\":\"" VWAN "/expressRouteGateways/erg\"}}},"
+        HUB_ER "]");
+    size_t hubs = 0;
+    for (size_t i = 0; i < res.n; i++)
+        hubs += strcmp(res.items[i].control->id, "BR-1") == 0 && res.items[i].resource_id != NULL;
+    ck_assert_uint_eq(hubs, 1);
+    reset();
     /* a hub VPN gateway with no connections at all */
     run("[" HUB_ER ",{\"id\":\"" VWAN "/vpnGateways/v1\",\"properties\":{\"virtualHub\":{\"id\":\"" VWAN "/virtualHubs/h1\"}}}]");
     ck_assert_int_eq(find("BR-1", "Service Native Backup", VWAN "/virtualHubs/h1")->status, SB_STATUS_MANUAL);

@@ -200,6 +200,12 @@ START_TEST(test_az_cli_shapes_normalised)
     ck_assert_uint_eq(c->ndiagnostic_settings, 1);
     ck_assert_str_eq(sb_json_str(c->diagnostic_settings[0]->json, "properties.workspaceId"), "/law");
     ck_assert(state_readable(c->diagnostic_settings[0]));
+    /* a Resource Graph projection of properties as columns reads the same way, and stays a resource-graph input */
+    struct sb_state *rg = load("arg.json", "{\"data\":[{\"id\":\"" RG "/virtualNetworkGateways/g2\",\"type\":"
+                                           "\"microsoft.network/virtualnetworkgateways\",\"gatewayType\":\"Vpn\"}]}", &e);
+    ck_assert_str_eq(rg->inputs[0].kind, "resource-graph");
+    ck_assert_str_eq(sb_json_str(rg->resources[0]->json, "properties.gatewayType"), "Vpn");
+    state_free(rg);
     /* no properties and nothing known: left alone, and unreadable */
     const struct sb_resource *odd = state_get(st, RG "/virtualNetworkGateways/odd");
     ck_assert(!state_readable(odd));
