@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
 # Build the libFuzzer harnesses (fuzz/, clang) and run each for a while: docs/fuzzing.md.
 #   scripts/fuzz.sh [SECONDS] [NAME ...]     NAME: state exceptions baseline verify diff (default: all)
+#   scripts/fuzz.sh --available              exit 0 when clang can build a libFuzzer program here
 # SECONDS per harness (default 60). FUZZ_SEED=N fixes libFuzzer's seed; FUZZ_JOBS=N builds with N jobs.
 # The corpus grows in build-fuzz/corpus/NAME (kept between runs); crashes land in build-fuzz/crashes/.
 # Exit status: 0 nothing found, 1 a harness crashed, leaked or timed out (the input is named), 2 setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# clang alone is not enough: Debian's libFuzzer runtime is libclang-rt-14-dev, only recommended by clang-14.
+fuzz_available() {
+  if ! command -v clang >/dev/null 2>&1; then
+    echo "fuzz.sh: clang is not installed (Debian 12: apt-get install clang libclang-rt-14-dev)" >&2
+    return 1
+  fi
+  local probe
+  probe=$(mktemp -d "${TMPDIR:-/tmp}/mcsb-fuzz-probe.XXXXXX")
+  printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\n'\
+'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe/p.c"
+  if ! clang -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" >/dev/null 2>&1; then
+    rm -rf "$probe"
+    echo "fuzz.sh: clang cannot link libFuzzer (Debian 12: apt-get install libclang-rt-14-dev)" >&2
+    return 1
+  fi
+  rm -rf "$probe"
+}
+if [ "${1:-}" = "--available" ]; then
+  fuzz_available
+  exit
+fi
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(state exceptions baseline verify diff)
 case $secs in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a number, got '$secs'" >&2; exit 2 ;; esac
-if ! command -v clang >/dev/null 2>&1; then
-  echo "fuzz.sh: clang is not installed (Debian 12: apt-get install clang)" >&2
-  exit 2
-fi
+fuzz_available || exit 2
 export LC_ALL=C
 B=build-fuzz
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}

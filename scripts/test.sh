@@ -19,11 +19,11 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
-# Fuzzing: each libFuzzer harness for 30 s (about 2.5 min in all, plus the clang build), when clang is
-# installed; scripts/fuzz.sh runs them for longer (docs/fuzzing.md).
-if command -v clang >/dev/null 2>&1; then
+# Fuzzing: each libFuzzer harness for 30 s (about 2.5 min in all, plus the clang build), when clang and
+# its libFuzzer runtime are installed (not in deps.sh, to keep this script short; docs/fuzzing.md).
+if scripts/fuzz.sh --available 2>/dev/null; then
   echo "== fuzzing (libFuzzer, 30 s per harness)"
   FUZZ_JOBS="$jobs" scripts/fuzz.sh 30
 else
-  echo "== fuzzing skipped: clang is not installed (apt-get install clang; docs/fuzzing.md)"
+  echo "== fuzzing skipped: $(scripts/fuzz.sh --available 2>&1 || true)"
 fi
