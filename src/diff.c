@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "out_set.h"
 #include "json_parse.h"
 #include "util.h"
 
@@ -657,26 +658,32 @@ static int write_outputs(const struct sb_changes *c, const struct sb_diff_curren
         fprintf(stderr, "mcsb-audit: diff: %s: cannot create directory: %s\n", out_dir, strerror(errno));
         return SB_EXIT_OUTPUT;
     }
-    for (size_t k = 0; k < NFORMATS; k++) {
+    /* With --out-dir, the files are one output set: all renamed into place, or none (out_set.h). */
+    int rc = out_dir ? sb_outset_begin(&e) : 0;
+    for (size_t k = 0; k < NFORMATS && rc == 0; k++) {
         if (!(formats & diff_formats[k].bit))
             continue;
         struct sb_buf b = {0};
         render_format(&b, diff_formats[k].bit, c, cur);
-        int rc = 0;
         if (out_dir) {
             char *name = sb_xasprintf("%s%s", basename, diff_formats[k].ext);
             char *path = sb_path_join(out_dir, name);
-            rc = sb_write_file_atomic(path, b.data, b.len, &e);
+            rc = sb_outset_write(path, b.data, b.len, &e);
             free(name);
             free(path);
         } else if ((fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) && !cli_stdout_reader_gone()) {
             rc = sb_err_set(&e, SB_EXIT_OUTPUT, "standard output: %s", strerror(errno));
         }
         sb_buf_free(&b);
-        if (rc != 0) {
-            fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
-            return SB_EXIT_OUTPUT;
-        }
+    }
+    if (out_dir) {
+        if (rc == 0)
+            rc = sb_outset_commit(&e);
+        sb_outset_end();
+    }
+    if (rc != 0) {
+        fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
+        return SB_EXIT_OUTPUT;
     }
     return SB_EXIT_OK;
 }

@@ -104,6 +104,18 @@ run twofmt 2 diff old.json new.json --format md,json
 run badbase 2 diff old.json new.json --out-dir "$T/x" --basename ../escape
 [ ! -e "$T/escape.md" ] || fail "--basename escaped the directory"
 
+# All or nothing: disk full on the last file, or SIGTERM, leaves the previous three files as they were.
+(cd "$T/q3" && sha256sum diff.md diff.json diff.csv) >"$T/q3.sums"
+SB_TEST_FAIL_WRITE=diff.csv "$SB_BIN" diff old.json "$T/hostile.json" --out-dir "$T/q3" 2>"$T/full.err"
+rc=$?
+[ "$rc" -eq 4 ] || fail "disk full: exit $rc, want 4"
+grep -q 'diff.csv: write failed: No space left on device' "$T/full.err" || fail "disk full: $(cat "$T/full.err")"
+SB_TEST_RAISE_AFTER=diff.json "$SB_BIN" diff old.json "$T/hostile.json" --out-dir "$T/q3" 2>/dev/null
+rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM: exit $rc, want 143"
+(cd "$T/q3" && sha256sum -c --quiet "$T/q3.sums") || fail "a failed diff changed the previous files"
+[ "$(ls -A "$T/q3" | tr '\n' ' ')" = "diff.csv diff.json diff.md " ] || fail "temporaries left: $(ls -A "$T/q3")"
+
 # Output errors: exit 4.
 touch "$T/file"
 run notdir 4 diff old.json new.json --out-dir "$T/file/sub"
