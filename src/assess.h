@@ -20,6 +20,8 @@ struct sb_assess_opts {
     int max_exception_days;      /**< governance warning beyond this many days; 0 = SB_MAX_EXCEPTION_DAYS */
     const char *organisation;    /**< or NULL */
     const char *classification;  /**< or NULL */
+    const char *period_from;     /**< --period FROM..TO, validated YYYY-MM-DD dates; or NULL */
+    const char *period_to;
 };
 
 /** Build the report. `b` is borrowed and must outlive the report. Caller frees with report_free(). */

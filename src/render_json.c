@@ -88,6 +88,46 @@ static cJSON *result_json(const struct sb_result *res)
     return o;
 }
 
+static cJSON *string_array(char *const *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+    return a;
+}
+
+/* scope.complete and what backs it (docs/report-format.md "scope"). */
+static void add_completeness(cJSON *scope, const struct sb_report *r)
+{
+    const struct sb_scope *sc = &r->scope;
+    cJSON_AddBoolToObject(scope, "complete", sc->complete);
+    cJSON *reasons = cJSON_AddArrayToObject(scope, "incomplete_reasons");
+    for (size_t i = 0; i < sc->nreasons; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "code", sc->reasons[i].code);
+        cJSON_AddNumberToObject(o, "count", (double)sc->reasons[i].count);
+        add_str(o, "text", sc->reasons[i].text);
+        cJSON_AddItemToArray(reasons, o);
+    }
+    cJSON_AddNumberToObject(scope, "gap_count", (double)r->ngaps);
+    cJSON *req = cJSON_AddObjectToObject(scope, "requested");
+    add_str(req, "kind", sc->requested_kind);
+    add_str(req, "text", sc->requested);
+    cJSON_AddItemToObject(req, "management_groups",
+                          string_array(sc->requested_management_groups, sc->nrequested_management_groups));
+    cJSON_AddItemToObject(req, "subscriptions", string_array(sc->requested_subscriptions, sc->nrequested_subscriptions));
+    cJSON_AddNumberToObject(scope, "subscriptions_visible", (double)sc->nsubscriptions);
+    cJSON_AddNumberToObject(scope, "subscriptions_assessed", (double)sc->subscriptions_assessed);
+    cJSON *ids = cJSON_AddArrayToObject(scope, "identity");
+    for (size_t i = 0; i < sc->nidentities; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "method", sc->identities[i].method);
+        add_str(o, "tenant_id", sc->identities[i].tenant);
+        add_str(o, "client_id", sc->identities[i].client);
+        cJSON_AddItemToArray(ids, o);
+    }
+}
+
 cJSON *report_to_json(const struct sb_report *r)
 {
     const struct sb_baseline *b = r->baseline;
@@ -106,6 +146,14 @@ cJSON *report_to_json(const struct sb_report *r)
     add_str(root, "generated", r->generated);
     add_str(root, "organisation", r->organisation);
     add_str(root, "classification", r->classification);
+    add_str(root, "evidence_as_of", r->evidence_as_of);
+    if (r->period_from) {
+        cJSON *period = cJSON_AddObjectToObject(root, "period");
+        add_str(period, "from", r->period_from);
+        add_str(period, "to", r->period_to);
+    } else {
+        cJSON_AddNullToObject(root, "period");
+    }
     cJSON *col = cJSON_AddObjectToObject(root, "collection");
     add_str(col, "started", r->collection_started);
     add_str(col, "finished", r->collection_finished);
@@ -120,8 +168,10 @@ cJSON *report_to_json(const struct sb_report *r)
         cJSON *s = cJSON_CreateObject();
         add_str(s, "id", r->scope.subscriptions[i].id);
         add_str(s, "name", r->scope.subscriptions[i].name);
+        add_str(s, "collected", sb_sub_collected_id(r->scope.subscriptions[i].collected));
         cJSON_AddItemToArray(subs, s);
     }
+    add_completeness(scope, r);
     cJSON_AddNumberToObject(scope, "resources", (double)r->scope.nresources);
     cJSON *types = cJSON_AddObjectToObject(scope, "resources_by_type");
     for (size_t i = 0; i < r->scope.ntypes; i++)
@@ -135,6 +185,8 @@ cJSON *report_to_json(const struct sb_report *r)
         add_str(in, "kind", r->inputs[i].kind);
         cJSON_AddNumberToObject(in, "size", (double)r->inputs[i].size);
         add_str(in, "sha256", r->inputs[i].sha256);
+        if (i < r->ninput_as_of)
+            add_str(in, "as_of", r->input_as_of[i]);
         cJSON_AddItemToArray(inputs, in);
     }
     cJSON_AddItemToObject(root, "counts", counts_json(r->counts, r->excepted));

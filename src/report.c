@@ -84,6 +84,7 @@ static const struct {
     [SB_CHANGE_EVIDENCE] = {"evidence_changed", "Evidence changed"},
     [SB_CHANGE_EXCEPTION_EXPIRED] = {"exception_expired", "Exception expired"},
     [SB_CHANGE_EXCEPTION_ADDED] = {"exception_added", "Exception added"},
+    [SB_CHANGE_NO_LONGER_ASSESSED] = {"no_longer_assessed", "No longer assessed"},
 };
 
 const char *sb_change_kind_id(enum sb_change_kind k)
@@ -201,6 +202,7 @@ void sb_changes_free(struct sb_changes *c)
         free(x->path);
         free(x->old_value);
         free(x->new_value);
+        free(x->reason);
     }
     free(c->items);
     free(c->previous_name);
@@ -240,11 +242,17 @@ void report_free(struct sb_report *r)
     free(r->collection_started);
     free(r->collection_finished);
     free(r->cloud);
+    free(r->evidence_as_of);
+    free(r->period_from);
+    free(r->period_to);
     for (size_t i = 0; i < r->ninputs; i++) {
         free(r->inputs[i].role);
         free(r->inputs[i].name);
         free(r->inputs[i].kind);
     }
+    for (size_t i = 0; i < r->ninput_as_of; i++)
+        free(r->input_as_of[i]);
+    free(r->input_as_of);
     free(r->inputs);
     for (size_t i = 0; i < r->scope.ntenants; i++)
         free(r->scope.tenants[i]);
@@ -257,6 +265,24 @@ void report_free(struct sb_report *r)
     for (size_t i = 0; i < r->scope.ntypes; i++)
         free(r->scope.types[i].type);
     free(r->scope.types);
+    for (size_t i = 0; i < r->scope.nreasons; i++) {
+        free(r->scope.reasons[i].code);
+        free(r->scope.reasons[i].text);
+    }
+    free(r->scope.reasons);
+    free(r->scope.requested);
+    for (size_t i = 0; i < r->scope.nrequested_management_groups; i++)
+        free(r->scope.requested_management_groups[i]);
+    free(r->scope.requested_management_groups);
+    for (size_t i = 0; i < r->scope.nrequested_subscriptions; i++)
+        free(r->scope.requested_subscriptions[i]);
+    free(r->scope.requested_subscriptions);
+    for (size_t i = 0; i < r->scope.nidentities; i++) {
+        free(r->scope.identities[i].method);
+        free(r->scope.identities[i].tenant);
+        free(r->scope.identities[i].client);
+    }
+    free(r->scope.identities);
     for (size_t i = 0; i < r->nresults; i++)
         free_result(&r->results[i]);
     free(r->results);
@@ -274,4 +300,126 @@ void report_free(struct sb_report *r)
     free(r->gaps);
     sb_changes_free(r->changes);
     free(r);
+}
+
+const char *sb_sub_collected_id(enum sb_sub_collected c)
+{
+    switch (c) {
+    case SB_SUB_COMPLETE: return "complete";
+    case SB_SUB_PARTIAL: return "partial";
+    case SB_SUB_NOT_COLLECTED: return "not_collected";
+    default: return "input_files";
+    }
+}
+
+char *report_population_line(const struct sb_report *r)
+{
+    return sb_xstrdup(r->scope.complete ? "Population complete" : "Population incomplete");
+}
+
+static const char *sub_display(const struct sb_subscription *s)
+{
+    return s->name ? s->name : s->id;
+}
+
+static char *subscriptions_text(const struct sb_report *r)
+{
+    const struct sb_scope *sc = &r->scope;
+    struct sb_buf b = {0};
+    sb_buf_printf(&b, "%zu visible in the inputs, %zu assessed", sc->nsubscriptions, sc->subscriptions_assessed);
+    size_t missing = sc->nsubscriptions - sc->subscriptions_assessed, shown = 0;
+    if (missing) {
+        sb_buf_puts(&b, "; not collected: ");
+        for (size_t i = 0; i < sc->nsubscriptions && shown < 5; i++)
+            if (sc->subscriptions[i].collected == SB_SUB_NOT_COLLECTED)
+                sb_buf_printf(&b, "%s%s", shown++ ? ", " : "", sub_display(&sc->subscriptions[i]));
+        if (missing > shown)
+            sb_buf_printf(&b, " and %zu more", missing - shown);
+    }
+    return sb_buf_take(&b);
+}
+
+static char *identity_text(const struct sb_report *r)
+{
+    const struct sb_scope *sc = &r->scope;
+    if (!sc->nidentities)
+        return sb_xstrdup("not recorded (the inputs were not collected by mcsb-audit collect)");
+    struct sb_buf b = {0};
+    for (size_t i = 0; i < sc->nidentities; i++) {
+        const struct sb_identity *id = &sc->identities[i];
+        sb_buf_printf(&b, "%stenant %s, %s %s", i ? "; " : "", id->tenant ? id->tenant : "not recorded",
+                      id->method && strstr(id->method, "managed identity") ? "managed identity client id" : "client id",
+                      id->client ? id->client : "not recorded");
+        if (id->method)
+            sb_buf_printf(&b, " (%s)", id->method);
+    }
+    return sb_buf_take(&b);
+}
+
+static char *population_text(const struct sb_report *r, bool *alert)
+{
+    const struct sb_scope *sc = &r->scope;
+    struct sb_buf b = {0};
+    *alert = !sc->complete || sc->nresources == 0;
+    if (sc->complete)
+        sb_buf_printf(&b, "Complete: every input is a complete listing and nothing failed to be collected "
+                          "(%zu resource%s)", sc->nresources, sc->nresources == 1 ? "" : "s");
+    else {
+        sb_buf_printf(&b, "Incomplete (%zu resource%s read): ", sc->nresources, sc->nresources == 1 ? "" : "s");
+        for (size_t i = 0; i < sc->nreasons; i++)
+            sb_buf_printf(&b, "%s%s", i ? "; " : "", sc->reasons[i].text);
+    }
+    if (sc->nresources == 0)
+        sb_buf_puts(&b, ". The inputs hold no resources: nothing could be assessed, which is not a clean result");
+    return sb_buf_take(&b);
+}
+
+static char *as_of_text(const struct sb_report *r)
+{
+    if (r->evidence_as_of)
+        return sb_xstrdup(r->evidence_as_of);
+    struct sb_buf have = {0}, missing = {0};
+    for (size_t i = 0; i < r->ninput_as_of && i < r->ninputs; i++) {
+        const struct sb_report_input *in = &r->inputs[i];
+        if (r->input_as_of[i])
+            sb_buf_printf(&have, "%s%s (%s)", have.len ? "; " : "", r->input_as_of[i], sb_basename(in->name));
+        else
+            sb_buf_printf(&missing, "%s%s", missing.len ? ", " : "", sb_basename(in->name));
+    }
+    char *out = have.len ? sb_xasprintf("%s; not recorded for %s", have.data, missing.data ? missing.data : "")
+                         : sb_xstrdup("not recorded (the input files carry no time of reading)");
+    sb_buf_free(&have);
+    sb_buf_free(&missing);
+    return out;
+}
+
+size_t report_statement(const struct sb_report *r, struct sb_statement_line **out)
+{
+    struct sb_statement_line *v = sb_xcalloc(7, sizeof *v);
+    size_t n = 0;
+    v[n++] = (struct sb_statement_line){"Scope requested", sb_xstrdup(r->scope.requested ? r->scope.requested
+                                                                                          : "the given input files"),
+                                        false};
+    v[n++] = (struct sb_statement_line){"Subscriptions", subscriptions_text(r), false};
+    v[n++] = (struct sb_statement_line){"Identity", identity_text(r), false};
+    bool alert;
+    char *pop = population_text(r, &alert);
+    v[n++] = (struct sb_statement_line){"Population", pop, alert};
+    v[n++] = (struct sb_statement_line){"Gaps", r->ngaps ? sb_xasprintf("%zu (each listed under \xe2\x80\x9c" "Collection gaps\xe2\x80\x9d)", r->ngaps)
+                                                         : sb_xstrdup("none"),
+                                        r->ngaps != 0};
+    v[n++] = (struct sb_statement_line){"Evidence as of", as_of_text(r), false};
+    v[n++] = (struct sb_statement_line){"Audit period",
+                                        r->period_from ? sb_xasprintf("%s to %s", r->period_from, r->period_to)
+                                                       : sb_xstrdup("not given"),
+                                        false};
+    *out = v;
+    return n;
+}
+
+void report_statement_free(struct sb_statement_line *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].value);
+    free(v);
 }

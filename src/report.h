@@ -120,9 +120,34 @@ struct sb_gap {
     char *message;
 };
 
+/** How completely one subscription's resources were read (report.json scope.subscriptions[].collected). */
+enum sb_sub_collected {
+    SB_SUB_INPUT_FILES = 0, /**< seen only in the given files' resource ids: whether they hold all of it is unknown */
+    SB_SUB_COMPLETE,        /**< listed by a snapshot's collection, with no gap at, under or above it */
+    SB_SUB_PARTIAL,         /**< a gap under it (a resource's details) or above it (whole scope, management group) */
+    SB_SUB_NOT_COLLECTED,   /**< its resources could not be listed (e.g. HTTP 403) */
+};
+const char *sb_sub_collected_id(enum sb_sub_collected c); /**< "input_files", "complete", "partial", "not_collected" */
+
 struct sb_subscription {
     char *id;
     char *name;         /**< display name, or NULL */
+    enum sb_sub_collected collected; /**< set by the assessment (meaningless in the state) */
+};
+
+/** Why the population is incomplete; every reason stands for gaps listed in sb_report.gaps. */
+struct sb_incomplete_reason {
+    char *code;         /**< "paged_input", "truncated_input", "subscription_not_collected", "scope_not_collected",
+                             "resource_detail_not_collected", "incomplete_collection" */
+    size_t count;       /**< gaps of this kind */
+    char *text;         /**< one line naming files or scopes (the first few) */
+};
+
+/** The identity a snapshot was collected with: ids only, never a secret. */
+struct sb_identity {
+    char *method;       /**< e.g. "client secret", or NULL */
+    char *tenant;
+    char *client;       /**< application (client) id or managed identity client id, or NULL */
 };
 
 struct sb_type_count {
@@ -138,18 +163,33 @@ struct sb_scope {
     struct sb_type_count *types;           /**< sorted by type */
     size_t ntypes;
     size_t nresources;
+
+    /* Population completeness and what was asked for (docs/report-format.md "scope"). */
+    bool complete;                         /**< every input a complete listing and no gap: ngaps == 0 */
+    struct sb_incomplete_reason *reasons;  /**< empty when complete */
+    size_t nreasons;
+    const char *requested_kind;            /**< "management_groups", "subscriptions", "all_visible", "input_files", "mixed" */
+    char *requested;                       /**< one line for people, e.g. "management group mg-contoso" */
+    char **requested_management_groups;
+    size_t nrequested_management_groups;
+    char **requested_subscriptions;
+    size_t nrequested_subscriptions;
+    size_t subscriptions_assessed;         /**< subscriptions whose resources could be listed */
+    struct sb_identity *identities;        /**< from snapshots; empty for files exported otherwise */
+    size_t nidentities;
 };
 
 /** Quarter-over-quarter changes (issue "diff"); NULL in a report without --previous. */
 enum sb_change_kind {
     SB_CHANGE_NEW_FINDING = 0,   /**< a finding id that did not exist, or was not failing before */
-    SB_CHANGE_RESOLVED,          /**< failing before, now passing or gone */
+    SB_CHANGE_RESOLVED,          /**< failing before; present now and passing, or excepted */
     SB_CHANGE_STATUS,            /**< same finding id, other status */
     SB_CHANGE_RESOURCE_ADDED,
     SB_CHANGE_RESOURCE_REMOVED,
     SB_CHANGE_EVIDENCE,          /**< same finding, an evidence value changed */
     SB_CHANGE_EXCEPTION_EXPIRED,
     SB_CHANGE_EXCEPTION_ADDED,
+    SB_CHANGE_NO_LONGER_ASSESSED, /**< failing before; its resource or subscription is not in the current report */
     SB_CHANGE_KIND_COUNT
 };
 const char *sb_change_kind_id(enum sb_change_kind k);    /**< "new_finding", "resolved", ... */
@@ -164,6 +204,7 @@ struct sb_change {
     char *path;         /**< evidence path for SB_CHANGE_EVIDENCE, or NULL */
     char *old_value;    /**< status id / evidence value / NULL */
     char *new_value;
+    char *reason;       /**< why: for no_longer_assessed (deleted or not collected), resolved by exception; or NULL */
 };
 
 struct sb_changes {
@@ -185,6 +226,10 @@ struct sb_report {
     char *collection_started;           /**< from snapshots, or NULL */
     char *collection_finished;
     char *cloud;                        /**< e.g. "AzureCloud", or NULL */
+    char *evidence_as_of;               /**< latest input_as_of when every state input records one, else NULL */
+    char **input_as_of;                 /**< per state input (inputs[0..ninput_as_of)): when it was read, or NULL */
+    size_t ninput_as_of;
+    char *period_from, *period_to;      /**< --period FROM..TO (YYYY-MM-DD), or NULL */
 
     struct sb_report_input *inputs;     /**< in command-line order: inputs, then baseline, exceptions */
     size_t ninputs;
@@ -225,6 +270,18 @@ char *sb_evidence_line(const struct sb_evidence *ev);
 
 /** "Fail — excepted until 2027-03-31 (accepted risk)" style label; caller frees. */
 char *sb_result_status_text(const struct sb_result *res);
+
+/** The scope and completeness statement every format shows first, as label/value lines. */
+struct sb_statement_line {
+    const char *label;  /**< "Scope requested", "Subscriptions", "Identity", "Population", "Gaps", "Evidence as of", "Audit period" */
+    char *value;
+    bool alert;         /**< shown emphasised (population incomplete, no resources) */
+};
+/** Fill out[] (caller frees with report_statement_free); returns the number of lines. */
+size_t report_statement(const struct sb_report *r, struct sb_statement_line **out);
+void report_statement_free(struct sb_statement_line *v, size_t n);
+/** "Population incomplete: 2 reasons" style one-liner, or "Population complete"; caller frees. */
+char *report_population_line(const struct sb_report *r);
 
 /** Free the strings of one exception entry (not the struct itself). */
 void sb_exception_clear(struct sb_exception *x);

@@ -4,6 +4,7 @@
 #include "input_hints.h"
 #include "json_parse.h"
 #include "state_index.h"
+#include "state_paging.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -109,6 +110,7 @@ void state_free(struct sb_state *st)
     free(st->collection_started);
     free(st->collection_finished);
     free(st->cloud);
+    state_meta_free(st->meta);
     free(st);
 }
 
@@ -470,7 +472,6 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
         kind = "resource-graph";
         st->loading_origin = SB_ORIGIN_RESOURCE_GRAPH;
         cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-        const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(root, "resultTruncated");
         if (cJSON_IsObject(data)) {
             cJSON *rows = NULL;
             rc = table_to_objects(&rows, data, src, e);
@@ -480,18 +481,6 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
             }
         } else {
             rc = add_resource_array(st, data, src, "data", e);
-        }
-        /* A truncated Resource Graph answer is an incomplete view: record it as a gap, never ignore it. */
-        if (rc == 0 && ((cJSON_IsString(trunc) && strcasecmp(trunc->valuestring, "true") == 0) || cJSON_IsTrue(trunc))) {
-            void *arr = st->gaps;
-            sb_grow(&arr, &st->cap_gaps, st->ngaps + 1, sizeof *st->gaps);
-            st->gaps = arr;
-            struct sb_gap *g = &st->gaps[st->ngaps++];
-            memset(g, 0, sizeof *g);
-            g->scope = sb_xstrdup("/");
-            g->collection = sb_xstrdup("resources");
-            g->request = sb_xasprintf("input %s", name);
-            g->message = sb_xstrdup("Resource Graph reported resultTruncated: some resources are missing from this input");
         }
     } else if (cJSON_GetObjectItemCaseSensitive(root, "value")) {
         kind = "arm-list";
@@ -515,6 +504,8 @@ int state_load_buffer(struct sb_state *st, const char *name, const char *buf, si
                         "an array of resources, a Resource Graph response {\"data\":[...]} or an mcsb-audit snapshot",
                         name);
     }
+    if (rc == 0)
+        state_paging_note(st, root, src, kind); /* paged or truncated inputs become gaps */
     cJSON_Delete(root);
     /* az CLI output is recognised per resource; the input is named by the shape it held. */
     if (kind && st->loading_az_cli && strncmp(kind, "arm-", 4) == 0)

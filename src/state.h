@@ -99,6 +99,7 @@ struct sb_state {
     char *collection_finished;       /**< latest snapshot finishedAt, or NULL */
     char *cloud;
     bool finalized;
+    struct sb_state_meta *meta;      /**< what the inputs say about their completeness and scope (state_paging.h) */
 };
 
 /** Default cap on one input file (bytes); hostile or runaway inputs stop here. */

@@ -133,7 +133,7 @@ static struct sb_report *make_report(size_t per_feature)
     r->changes->items = sb_xcalloc(1, sizeof *r->changes->items);
     r->changes->items[0] = (struct sb_change){SB_CHANGE_STATUS, sb_xstrdup("expressroute-NS-1-1"), sb_xstrdup("NS-1"),
                                               sb_xstrdup("Network Security Group Support"), NULL, NULL,
-                                              sb_xstrdup("pass"), sb_xstrdup("fail")};
+                                              sb_xstrdup("pass"), sb_xstrdup("fail"), NULL};
 
     size_t nfeat = 4;
     r->nresults = nfeat * per_feature;

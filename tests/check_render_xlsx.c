@@ -132,7 +132,7 @@ static struct fixture *make_fixture(size_t bulk)
     r->scope.tenants[0] = sb_xstrdup("11111111-2222-3333-4444-555555555555");
     r->scope.nsubscriptions = 1;
     r->scope.subscriptions = sb_xcalloc(1, sizeof *r->scope.subscriptions);
-    r->scope.subscriptions[0] = (struct sb_subscription){sb_xstrdup(SUB), sb_xstrdup("Prod – 東京")};
+    r->scope.subscriptions[0] = (struct sb_subscription){sb_xstrdup(SUB), sb_xstrdup("Prod – 東京"), SB_SUB_INPUT_FILES};
     r->scope.ntypes = 1;
     r->scope.types = sb_xcalloc(1, sizeof *r->scope.types);
     r->scope.types[0] = (struct sb_type_count){sb_xstrdup("microsoft.network/expressroutecircuits"), 2};
@@ -208,7 +208,7 @@ static void add_changes(struct sb_report *r)
     c->items[0] = (struct sb_change){SB_CHANGE_NEW_FINDING, sb_xstrdup(r->results[0].id), sb_xstrdup("NS-1"),
                                      sb_xstrdup("Network Security Group Support"),
                                      sb_xstrdup(r->results[0].resource_id), NULL, sb_xstrdup("pass"),
-                                     sb_xstrdup("fail")};
+                                     sb_xstrdup("fail"), NULL};
     r->changes = c;
 }
 
