@@ -287,6 +287,11 @@ const char *auth_tenant(const struct auth *a)
     return a->tenant;
 }
 
+const char *auth_client_id(const struct auth *a)
+{
+    return a->client_id;
+}
+
 static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct sb_buf *b = userdata;

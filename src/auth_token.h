@@ -56,5 +56,7 @@ const char *auth_method(const struct auth *a);
 
 /** The tenant the credential names (AZURE_TENANT_ID), or NULL. Borrowed. */
 const char *auth_tenant(const struct auth *a);
+/** The application or managed identity client id the credential names (AZURE_CLIENT_ID), or NULL. Borrowed. */
+const char *auth_client_id(const struct auth *a);
 
 #endif

@@ -11,12 +11,14 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum {
     OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
-    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS, OPT_PDF_DETAIL
+    OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS, OPT_PDF_DETAIL,
+    OPT_PERIOD
 };
 
 static const struct sb_option report_options[] = {
@@ -29,6 +31,7 @@ static const struct sb_option report_options[] = {
     {"basename", required_argument, OPT_BASENAME, "NAME", "report file name without extension (default: report)"},
     {"organisation", required_argument, OPT_ORGANISATION, "TEXT", "organisation named on the cover"},
     {"classification", required_argument, OPT_CLASSIFICATION, "TEXT", "classification label, e.g. Confidential"},
+    {"period", required_argument, OPT_PERIOD, "FROM..TO", "audit period shown on the cover, dates YYYY-MM-DD (e.g. 2026-07-01..2026-09-30)"},
     {"paper", required_argument, OPT_PAPER, "SIZE", "PDF paper: a4 (default) or letter"},
     {"pdf-detail", required_argument, OPT_PDF_DETAIL, "LEVEL", "PDF findings: grouped (default; passes counted) or full (every result with its evidence)"},
     {"fail-on", required_argument, OPT_FAIL_ON, "LEVEL", "exit 1 on: never (default), high, medium, low, fail, not_assessed, manual, new"},
@@ -78,6 +81,25 @@ static int check_basename_collision(const char *basename)
     return 0;
 }
 
+/* "FROM..TO", both real dates, FROM not after TO. *buf receives the copy the two pointers point into. */
+static int parse_period(char **buf, const char **from, const char **to, const char *arg)
+{
+    free(*buf);
+    *buf = sb_xstrdup(arg);
+    char *dots = strstr(*buf, "..");
+    time_t a, b;
+    if (!dots)
+        return cli_usage_error("report", "--period: expected FROM..TO with dates YYYY-MM-DD, got '%s'", arg);
+    *dots = '\0';
+    *from = *buf;
+    *to = dots + 2;
+    if (sb_parse_date(*from, &a) != 0 || sb_parse_date(*to, &b) != 0)
+        return cli_usage_error("report", "--period: expected FROM..TO with dates YYYY-MM-DD, got '%s'", arg);
+    if (a > b)
+        return cli_usage_error("report", "--period: %s is after %s", *from, *to);
+    return 0;
+}
+
 static int parse_formats(bool want[], const char *list)
 {
     char *copy = sb_xstrdup(list);
@@ -112,6 +134,7 @@ int cmd_report(int argc, char **argv)
     const char *baseline_path = NULL, *data_dir = NULL;
     bool formats[SB_MAX_FORMATS] = {false};
     bool any_format = false, quiet = false;
+    char *period = NULL;
     out.out_dir = ".";
     out.basename = "report";
     out.paper = "a4";
@@ -154,12 +177,14 @@ int cmd_report(int argc, char **argv)
         case OPT_PREVIOUS: out.previous = optarg; break;
         case OPT_SIGN_KEY: out.sign_key = optarg; break;
         case OPT_DATA_DIR: data_dir = optarg; break;
+        case OPT_PERIOD: rc = parse_period(&period, &ao.period_from, &ao.period_to, optarg); break;
         case 'q': quiet = true; break;
         case 'h':
             report_usage(stdout);
             free(lo);
             free(so);
             free(inputs);
+            free(period);
             return SB_EXIT_OK;
         case ':':
             rc = cli_usage_error("report", "option '%s' needs an argument", argv[optind - 1]);
@@ -190,6 +215,7 @@ int cmd_report(int argc, char **argv)
     free(so);
     if (rc != 0) {
         free(inputs);
+        free(period);
         return rc;
     }
     if (!any_format)
@@ -222,6 +248,9 @@ int cmd_report(int argc, char **argv)
     } else {
         if (!quiet)
             report_print_exception_warnings(stderr, r, ao.exceptions_path);
+        if (r->scope.nresources == 0)
+            fputs("mcsb-audit: warning: the inputs hold no resources: nothing can be assessed (the report says so; "
+                  "it is not a clean result)\n", stderr);
         if (report_write_outputs(r, &out, &e) != 0) {
             rc = cli_report_error(&e);
         } else {
@@ -235,5 +264,6 @@ int cmd_report(int argc, char **argv)
     free(default_baseline);
     free(found_data_dir);
     free(inputs);
+    free(period);
     return rc;
 }

@@ -614,6 +614,8 @@ static void fill_metadata(struct collector *col, const struct auth *auth)
             }
     }
     s->tenant_id = sb_xstrdup(tenant);
+    s->identity_method = sb_xstrdup(auth_method(auth));
+    s->client_id = sb_xstrdup(auth_client_id(auth));
 }
 
 static void report_gaps(const struct snapshot *s)

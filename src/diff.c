@@ -27,6 +27,7 @@ struct devidence {
 
 struct dfinding {
     const char *id;
+    const char *subscription_id;
     const char *control;
     const char *feature;
     const char *resource_id;
@@ -49,9 +50,18 @@ struct dexception {
     bool expired;
 };
 
+/* How completely the report read one subscription (scope.subscriptions[].collected; NULL in older reports). */
+struct dsub {
+    const char *id;
+    const char *collected;
+};
+
 struct dreport {
     const char *name;
     const char *generated;
+    struct dsub *subs;
+    size_t nsubs;
+    bool has_subs; /* the report records scope.subscriptions */
     struct dfinding *f;
     size_t nf;
     struct dexception *x;
@@ -64,6 +74,7 @@ static void dreport_free(struct dreport *d)
         free(d->f[i].ev);
     free(d->f);
     free(d->x);
+    free(d->subs);
 }
 
 /* Reading: strict about the keys we use, silent about the rest. */
@@ -160,6 +171,8 @@ static int read_result(struct dfinding *f, const cJSON *r, const struct dreport 
         return bad_type(e, d, "results", i, "resource_id", "a string or null");
     if (sb_empty(f->resource_id))
         f->resource_id = NULL;
+    if (opt_str(&f->subscription_id, r, "subscription_id") != 0)
+        return bad_type(e, d, "results", i, "subscription_id", "a string or null");
     if (read_evidence(f, cJSON_GetObjectItemCaseSensitive(r, "evidence"), d, i, e) != 0)
         return -1;
     if (read_result_exception(f, r, "exception", d, i, e) != 0)
@@ -214,6 +227,21 @@ static int read_report(struct dreport *d, const cJSON *doc, struct sb_err *e)
         if (strcmp(d->f[k - 1].id, d->f[k].id) == 0)
             return sb_err_set(e, SB_EXIT_INPUT, "%s: results: finding id \"%s\" appears twice", d->name, d->f[k].id);
 
+    /* Optional (reports before issue 10 lack it): which subscriptions were read, and how completely. */
+    const cJSON *subs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "scope"), "subscriptions");
+    if (subs && !cJSON_IsArray(subs))
+        return sb_err_set(e, SB_EXIT_INPUT, "%s: scope.subscriptions: expected an array", d->name);
+    d->has_subs = subs != NULL;
+    d->subs = sb_xcalloc((size_t)cJSON_GetArraySize(subs) + 1, sizeof *d->subs);
+    i = 0;
+    for (const cJSON *o = subs ? subs->child : NULL; o; o = o->next, i++) {
+        struct dsub *ds = &d->subs[d->nsubs];
+        if (!cJSON_IsObject(o) || opt_str(&ds->id, o, "id") != 0 || !ds->id || opt_str(&ds->collected, o, "collected") != 0)
+            return sb_err_set(e, SB_EXIT_INPUT, "%s: scope.subscriptions[%d]: expected {id, collected} strings",
+                              d->name, i);
+        d->nsubs++;
+    }
+
     const cJSON *excs = cJSON_GetObjectItemCaseSensitive(doc, "exceptions");
     if (excs && !cJSON_IsNull(excs) && !cJSON_IsArray(excs))
         return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: expected an array", d->name);
@@ -264,21 +292,81 @@ static const struct dexception *find_exception(const struct dreport *d, const ch
     return bsearch(&key, d->x, d->nx, sizeof *d->x, cmp_exception);
 }
 
-static bool passing(enum sb_status s)
+/* The subscription a finding belongs to: its recorded subscription_id, else the one in its resource id. */
+static char *finding_subscription(const struct dfinding *f)
 {
-    return s == SB_STATUS_PASS || s == SB_STATUS_NOT_APPLICABLE;
+    if (f->subscription_id)
+        return sb_xstrdup(f->subscription_id);
+    if (f->resource_id && sb_istarts(f->resource_id, "/subscriptions/")) {
+        const char *p = f->resource_id + 15;
+        return sb_xstrndup(p, strcspn(p, "/"));
+    }
+    return NULL;
 }
 
-static void compare_status(struct clist *l, const struct dfinding *old, const struct dfinding *cur)
+static bool has_resource(const struct dreport *d, const char *resource_id)
 {
-    if (cur && cur->status == SB_STATUS_FAIL && (!old || old->status != SB_STATUS_FAIL)) {
+    for (size_t i = 0; resource_id && i < d->nf; i++)
+        if (d->f[i].resource_id && sb_ieq(d->f[i].resource_id, resource_id))
+            return true;
+    return false;
+}
+
+/* Why a previously failing finding is not in the current report: deleted only when the current run read its
+ * subscription completely; otherwise say what is known. */
+static char *absence_reason(const struct dfinding *old, const struct dreport *cur)
+{
+    if (has_resource(cur, old->resource_id))
+        return sb_xstrdup("the resource is still assessed but this finding is not (the baseline or its rules changed)");
+    char *sub = finding_subscription(old);
+    if (!sub)
+        return sb_xstrdup("not in the current report");
+    const struct dsub *s = NULL;
+    for (size_t i = 0; i < cur->nsubs && !s; i++)
+        if (sb_ieq(cur->subs[i].id, sub))
+            s = &cur->subs[i];
+    const char *c = s ? s->collected : NULL;
+    char *out;
+    if (!cur->has_subs)
+        out = sb_xasprintf("deleted or not collected: the current report does not record how completely "
+                           "subscription %s was read", sub);
+    else if (!s)
+        out = sb_xasprintf("not collected: subscription %s is not in the current inputs", sub);
+    else if (c && strcmp(c, "complete") == 0)
+        out = sb_xasprintf("resource deleted: subscription %s was collected completely and the resource is not in it",
+                           sub);
+    else if (c && strcmp(c, "not_collected") == 0)
+        out = sb_xasprintf("not collected: subscription %s could not be read in the current run", sub);
+    else if (c && strcmp(c, "partial") == 0)
+        out = sb_xasprintf("deleted or not collected: subscription %s was not collected completely in the current "
+                           "run (see its gaps)", sub);
+    else
+        out = sb_xasprintf("deleted or not collected: the current inputs are not a complete collection of "
+                           "subscription %s",
+                           sub);
+    free(sub);
+    return out;
+}
+
+static void compare_status(struct clist *l, const struct dfinding *old, const struct dfinding *cur,
+                           const struct dreport *cur_report)
+{
+    bool was_failing = old && old->status == SB_STATUS_FAIL;
+    if (cur && cur->status == SB_STATUS_FAIL && !was_failing) {
         struct sb_change *c = add_change(l, SB_CHANGE_NEW_FINDING, cur);
         c->old_value = old ? sb_xstrdup(sb_status_id(old->status)) : NULL;
         c->new_value = sb_xstrdup(sb_status_id(cur->status));
-    } else if (old && old->status == SB_STATUS_FAIL && (!cur || passing(cur->status))) {
-        struct sb_change *c = add_change(l, SB_CHANGE_RESOLVED, cur ? cur : old);
+    } else if (was_failing && !cur) {
+        struct sb_change *c = add_change(l, SB_CHANGE_NO_LONGER_ASSESSED, old);
         c->old_value = sb_xstrdup(sb_status_id(old->status));
-        c->new_value = cur ? sb_xstrdup(sb_status_id(cur->status)) : NULL;
+        c->reason = absence_reason(old, cur_report);
+    } else if (was_failing && (cur->status == SB_STATUS_PASS ||
+                               (cur->status == SB_STATUS_FAIL && cur->applied && !old->applied))) {
+        struct sb_change *c = add_change(l, SB_CHANGE_RESOLVED, cur);
+        c->old_value = sb_xstrdup(sb_status_id(old->status));
+        c->new_value = sb_xstrdup(sb_status_id(cur->status));
+        if (cur->status == SB_STATUS_FAIL)
+            c->reason = sb_xasprintf("excepted: %s", cur->applied);
     } else if (old && cur && old->status != cur->status) {
         struct sb_change *c = add_change(l, SB_CHANGE_STATUS, cur);
         c->old_value = sb_xstrdup(sb_status_id(old->status));
@@ -460,13 +548,13 @@ int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSO
 
     for (size_t i = 0; i < cur.nf; i++) {
         const struct dfinding *o = find_finding(&old, cur.f[i].id);
-        compare_status(&l, o, &cur.f[i]);
+        compare_status(&l, o, &cur.f[i], &cur);
         if (o)
             compare_evidence(&l, o, &cur.f[i]);
     }
     for (size_t i = 0; i < old.nf; i++)
         if (!find_finding(&cur, old.f[i].id))
-            compare_status(&l, &old.f[i], NULL);
+            compare_status(&l, &old.f[i], NULL, &cur);
     compare_resources(&l, &old, &cur);
     compare_exceptions(&l, &old, &cur);
     if (l.n)

@@ -4,14 +4,19 @@
  *
  * The comparison reads report.json (the documented contract, not the in-memory model), so a
  * report from an earlier tool version can be compared as long as it carries the keys used here:
- * `generated`, `results[].{id, status, control, feature, resource_id, evidence[].{resource_id,
+ * `generated`, `results[].{id, status, control, feature, resource_id, subscription_id, evidence[].{resource_id,
  * path, value}, exception and expired_exception.{entry_id, state, expires}}`, `exceptions[].{entry_id, kind,
- * finding_id, control, feature, resource_pattern, expires, expired}`. Other keys are ignored.
+ * finding_id, control, feature, resource_pattern, expires, expired}`, and optionally
+ * `scope.subscriptions[].{id, collected}`. Other keys are ignored.
  *
  * Kinds of change (enum sb_change_kind in report.h):
  * - new_finding: status fail now, and absent or not failing before (old_value: previous status or NULL)
- * - resolved: failing before; now pass, not_applicable, or absent (new_value NULL)
- * - status_changed: any other status transition of the same finding id
+ * - resolved: failing before; present now and pass, or still fail but now with an active exception (reason
+ *   "excepted: EX-1")
+ * - no_longer_assessed: failing before and absent now; reason says whether the current report read the
+ *   finding's subscription completely ("resource deleted: ...") or not ("not collected: ...", "deleted or not
+ *   collected: ..."), from the current report's `scope.subscriptions[].collected`
+ * - status_changed: any other status transition of the same finding id (e.g. fail -> not_applicable)
  * - resource_added / resource_removed: the set of results[].resource_id (case-insensitive)
  * - evidence_changed: same finding id, same evidence (resource id, path), different value
  * - exception_expired: the finding's exception was applied before and is expired now (or, for an
@@ -80,13 +85,13 @@ void diff_render_md_section(const struct sb_changes *c, struct sb_buf *out);
 void diff_render_md(const struct sb_changes *c, const struct sb_diff_current *cur, struct sb_buf *out);
 /**
  * The changes as a JSON array of {kind, finding_id, control, feature, resource_id, path,
- * old_value, new_value} (absent values are null): diff.json's "changes", reusable wherever the
+ * old_value, new_value, reason} (absent values are null): diff.json's "changes", reusable wherever the
  * changes are embedded in JSON. Caller owns the tree (cJSON_Delete).
  */
 cJSON *diff_changes_json(const struct sb_changes *c);
 /** diff.json: {tool, previous, current, counts, changes[]}. */
 void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *cur, struct sb_buf *out);
-/** diff.csv (RFC 4180, CRLF): kind,finding_id,control,feature,resource_id,path,old_value,new_value. */
+/** diff.csv (RFC 4180, CRLF): kind,finding_id,control,feature,resource_id,path,old_value,new_value,reason. */
 void diff_render_csv(const struct sb_changes *c, struct sb_buf *out);
 
 /**

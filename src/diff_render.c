@@ -113,10 +113,14 @@ void diff_render_md_section(const struct sb_changes *c, struct sb_buf *out)
         return;
     }
     md_counts(c, out);
-    sb_buf_puts(out, "| Change | Finding | Control | Feature | Resource | Evidence path | Before | After |\n"
-                     "|---|---|---|---|---|---|---|---|\n");
+    size_t gone = diff_count(c, SB_CHANGE_NO_LONGER_ASSESSED);
+    if (gone < c->n)
+        sb_buf_puts(out, "| Change | Finding | Control | Feature | Resource | Evidence path | Before | After |\n"
+                         "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < c->n; i++) {
         const struct sb_change *x = &c->items[i];
+        if (x->kind == SB_CHANGE_NO_LONGER_ASSESSED)
+            continue;
         /* Ids, paths and observed values are shown verbatim (code); names as text. */
         const struct {
             const char *value;
@@ -127,9 +131,37 @@ void diff_render_md_section(const struct sb_changes *c, struct sb_buf *out)
         for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
             sb_buf_puts(out, "| ");
             (cells[k].code ? md_code : md_text)(out, cells[k].value);
+            if (k + 1 == sizeof cells / sizeof cells[0] && x->reason) {
+                sb_buf_puts(out, " " EM_DASH " ");
+                md_text(out, x->reason);
+            }
             sb_buf_putc(out, ' ');
         }
         sb_buf_puts(out, "|\n");
+    }
+    if (!gone)
+        return;
+    /* Not "resolved": nothing says these passed. Listed apart, each with what is known about why. */
+    sb_buf_puts(out, "\n### No longer assessed\n\nFailing in the previous assessment and absent from this one. A "
+                     "finding counts as resolved only when its resource is assessed now and passes.\n\n"
+                     "| Finding | Control | Feature | Resource | Before | Reason |\n|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < c->n; i++) {
+        const struct sb_change *x = &c->items[i];
+        if (x->kind != SB_CHANGE_NO_LONGER_ASSESSED)
+            continue;
+        sb_buf_puts(out, "| ");
+        md_code(out, x->finding_id);
+        sb_buf_puts(out, " | ");
+        md_text(out, x->control);
+        sb_buf_puts(out, " | ");
+        md_text(out, x->feature);
+        sb_buf_puts(out, " | ");
+        md_code(out, x->resource_id);
+        sb_buf_puts(out, " | ");
+        md_code(out, x->old_value);
+        sb_buf_puts(out, " | ");
+        md_text(out, x->reason);
+        sb_buf_puts(out, " |\n");
     }
 }
 
@@ -173,6 +205,7 @@ cJSON *diff_changes_json(const struct sb_changes *c)
         add_str(o, "path", x->path);
         add_str(o, "old_value", x->old_value);
         add_str(o, "new_value", x->new_value);
+        add_str(o, "reason", x->reason);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
@@ -209,11 +242,11 @@ void diff_render_json(const struct sb_changes *c, const struct sb_diff_current *
 
 void diff_render_csv(const struct sb_changes *c, struct sb_buf *out)
 {
-    sb_buf_puts(out, "kind,finding_id,control,feature,resource_id,path,old_value,new_value\r\n");
+    sb_buf_puts(out, "kind,finding_id,control,feature,resource_id,path,old_value,new_value,reason\r\n");
     for (size_t i = 0; c && i < c->n; i++) {
         const struct sb_change *x = &c->items[i];
         const char *fields[] = {sb_change_kind_id(x->kind), x->finding_id, x->control, x->feature,
-                                x->resource_id, x->path, x->old_value, x->new_value};
+                                x->resource_id, x->path, x->old_value, x->new_value, x->reason};
         size_t nf = sizeof fields / sizeof fields[0];
         for (size_t k = 0; k < nf; k++)
             sb_csv_cell(out, fields[k], k + 1 == nf);

@@ -270,6 +270,7 @@ void pdf_doc_changes(struct pdf_doc *d)
                                       pdf_doc_cell(PDF_FONT_SANS, delta)};
             pdf_cell_add(&row[0], PDF_FONT_MONO, 6.0, PDF_RGB_MUTED, x->resource_id);
             pdf_cell_add(&row[1], PDF_FONT_MONO, 6.0, PDF_RGB_MUTED, x->path);
+            pdf_cell_add(&row[2], PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, x->reason);
             pdf_table_row(&d->lay, &t, row, 3);
             free(where);
             free(delta);
@@ -325,6 +326,29 @@ void pdf_doc_method(struct pdf_doc *d)
                     "is reported Manual (a person must attest it) and an unsupported one N/A. Evidence is what was "
                     "read: the resource, the property path, the observed value and the expected value. Secret values "
                     "are never read or shown.");
+    pdf_doc_h3(d, "How completeness is established");
+    pdf_doc_para(d, "A snapshot made by \xe2\x80\x9cmcsb-audit collect\xe2\x80\x9d lists the subscriptions visible "
+                    "to the collecting identity (all of them, or those under the requested management groups, or the "
+                    "requested subscriptions), reads the resources of the baseline's types with Azure Resource Graph, "
+                    "sending the same query again with each $skipToken until the answer has none, and reads each "
+                    "ExpressRoute port and each resource's diagnostic settings with a Resource Manager GET, following "
+                    "every nextLink to the end. A request that fails (for example HTTP 403 on a subscription), a "
+                    "truncated answer and a paging loop are recorded as gaps.");
+    pdf_doc_para(d, "Input files exported by other means are checked to be whole listings: an ARM list that still has "
+                    "a nextLink, a Resource Graph answer with a $skipToken (or skip_token, as \xe2\x80\x9c" "az graph "
+                    "query\xe2\x80\x9d prints it), and one marked resultTruncated are gaps that name the file and "
+                    "the command that fetches the rest. The population is reported complete only when no gap exists; "
+                    "otherwise every page carries \xe2\x80\x9cPopulation incomplete\xe2\x80\x9d and the cover "
+                    "lists the reasons. Results that depend on what is missing are Not assessed, never Pass.");
+    pdf_doc_para(d, "What the tool cannot see: subscriptions the identity has no access to at all do not appear in "
+                    "any listing, so they cannot be reported as missing \xe2\x80\x94 compare the subscriptions on "
+                    "the cover with your own inventory. Files exported by other means record neither what was asked "
+                    "for nor when they were read (shown as \xe2\x80\x9cnot recorded\xe2\x80\x9d). Resource "
+                    "Graph rows can omit properties: a property missing from a row is unknown, not absent. Settings "
+                    "outside Azure Resource Manager (the connectivity provider's side, on-premises routers) are not "
+                    "read. Against a previous assessment, a failing finding whose resource is absent now is "
+                    "\xe2\x80\x9cno longer assessed\xe2\x80\x9d, never resolved: it is called deleted only when "
+                    "this run collected its subscription completely.");
     pdf_doc_h3(d, "Evaluation rules");
     rules_table(d);
     pdf_lay_space(&d->lay, 6);

@@ -128,6 +128,68 @@ void pdf_doc_kv(struct pdf_doc *d, struct pdf_table *t, const char *key, const c
     pdf_table_row(&d->lay, t, row, 2);
 }
 
+#define HDR_SIZE (PDF_SZ_SMALL + 0.5)
+#define HDR_MIN_SIZE 4.5
+#define HDR_ROOM_ABOVE 30.0 /* from the header baseline up to the paper's edge, less a little */
+
+/* The classification, right-aligned, never cut: one line beside the left part at the largest size that fits,
+ * else wrapped onto lines stacked upwards, the left part dropping the title to make room. */
+static void classification_label(struct pdf_lay *l, const char *label, double ytop, double room)
+{
+    for (double size = HDR_SIZE; size >= HDR_MIN_SIZE; size -= 0.5) {
+        double w = pdf_lay_width(l, PDF_FONT_BOLD, size, label);
+        if (w <= room) {
+            pdf_lay_text(l, PDF_FONT_BOLD, size, PDF_RGB_ACCENT, l->right - w, ytop, label);
+            return;
+        }
+    }
+    double size = HDR_SIZE;
+    struct pdf_span *sp = NULL;
+    size_t n = 0;
+    for (;; size -= 0.5) {
+        free(sp);
+        n = pdf_wrap(&sp, l->dev, PDF_FONT_BOLD, size, label, room);
+        if ((double)(n - 1) * size * 1.15 <= HDR_ROOM_ABOVE || size - 0.5 < HDR_MIN_SIZE)
+            break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *line = sb_xstrndup(label + sp[i].off, sp[i].len);
+        double w = pdf_lay_width(l, PDF_FONT_BOLD, size, line);
+        pdf_lay_text(l, PDF_FONT_BOLD, size, PDF_RGB_ACCENT, l->right - w, ytop + (double)(n - 1 - i) * size * 1.15,
+                     line);
+        free(line);
+    }
+    free(sp);
+}
+
+/* Title, "Population incomplete" when it is, and the classification label. */
+static void header(struct pdf_doc *d, struct pdf_lay *l, double ytop)
+{
+    static const char incomplete[] = "Population incomplete";
+    const char *cls = d->r->classification;
+    bool partial = !d->r->scope.complete;
+    double width = l->right - l->left;
+    double title_w = pdf_lay_width(l, PDF_FONT_SANS, HDR_SIZE, d->title) + 12;
+    double flag_w = partial ? pdf_lay_width(l, PDF_FONT_BOLD, HDR_SIZE, incomplete) + 12 : 0;
+    bool title = true;
+    if (!sb_empty(cls)) {
+        /* The title is on the cover; the label and the completeness flag are not negotiable. */
+        double need = pdf_lay_width(l, PDF_FONT_BOLD, HDR_MIN_SIZE, cls);
+        title = need <= width - title_w - flag_w - 6;
+    }
+    double x = l->left;
+    if (title) {
+        pdf_lay_text(l, PDF_FONT_SANS, HDR_SIZE, PDF_RGB_MUTED, x, ytop, d->title);
+        x += title_w;
+    }
+    if (partial) {
+        pdf_lay_text(l, PDF_FONT_BOLD, HDR_SIZE, sb_status_text_rgb(SB_STATUS_FAIL), x, ytop, incomplete);
+        x += flag_w;
+    }
+    if (!sb_empty(cls))
+        classification_label(l, cls, ytop, l->right - x - 6);
+}
+
 void pdf_doc_decorate(struct pdf_lay *l, void *arg)
 {
     struct pdf_doc *d = arg;
@@ -136,16 +198,11 @@ void pdf_doc_decorate(struct pdf_lay *l, void *arg)
     double ytop = l->top + 16, ybot = l->bottom - 22;
     /* The cover carries the title and classification itself: footer only. */
     if (l->page > 1) {
-        pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ytop, d->title);
-        if (!sb_empty(d->r->classification)) {
-            /* A long label is cut rather than run into the title. */
-            double room = l->right - l->left - pdf_lay_width(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, d->title) - 18;
-            char *label = pdf_doc_fit_line(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, d->r->classification, room);
-            double w = pdf_lay_width(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, label);
-            pdf_lay_text(l, PDF_FONT_BOLD, PDF_SZ_SMALL + 0.5, PDF_RGB_ACCENT, l->right - w, ytop, label);
-            free(label);
-        }
+        header(d, l, ytop);
         pdf_lay_line(l, l->left, ytop - 4, l->right, ytop - 4, 0.5, 0xC8CDD4);
+    } else if (!d->r->scope.complete) {
+        pdf_lay_text(l, PDF_FONT_BOLD, HDR_SIZE, sb_status_text_rgb(SB_STATUS_FAIL), l->left, ytop,
+                     "Population incomplete");
     }
     pdf_lay_line(l, l->left, ybot + 10, l->right, ybot + 10, 0.5, 0xC8CDD4);
     char *gen = sb_xasprintf("Generated %s", d->r->generated);

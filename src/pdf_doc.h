@@ -101,6 +101,8 @@ void pdf_doc_changes(struct pdf_doc *d);
 void pdf_doc_method(struct pdf_doc *d);
 /** Appendix: every resource printed in the findings, its finding ids and their pages. */
 void pdf_doc_resource_index(struct pdf_doc *d);
+/** The scope and completeness statement (report_statement) as a key/value table: cover and executive summary. */
+void pdf_doc_statement(struct pdf_doc *d);
 /** The input files table (cover and method appendix). */
 void pdf_doc_inputs_table(struct pdf_doc *d);
 

@@ -92,6 +92,25 @@ static void signature_block(struct pdf_doc *d)
     l->y = base - 16;
 }
 
+void pdf_doc_statement(struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
+    struct sb_statement_line *v;
+    size_t n = report_statement(r, &v);
+    struct pdf_table t = {0};
+    pdf_table_begin(&d->lay, &t, 2, kv_cols, NULL);
+    for (size_t i = 0; i < n; i++) {
+        struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_BOLD, v[i].label),
+                                  pdf_doc_cell(v[i].alert ? PDF_FONT_BOLD : PDF_FONT_SANS, v[i].value)};
+        if (v[i].alert) {
+            row[1].fill = sb_status_fill_rgb(SB_STATUS_FAIL);
+            row[1].runs[0].rgb = sb_status_text_rgb(SB_STATUS_FAIL);
+        }
+        pdf_table_row(&d->lay, &t, row, 2);
+    }
+    report_statement_free(v, n);
+}
+
 void pdf_doc_cover(struct pdf_doc *d)
 {
     const struct sb_report *r = d->r;
@@ -120,6 +139,8 @@ void pdf_doc_cover(struct pdf_doc *d)
         pdf_lay_space(l, 4);
     }
     pdf_lay_space(l, 10);
+    pdf_doc_statement(d);
+    pdf_lay_space(l, 6);
 
     struct pdf_table t = {0};
     pdf_table_begin(l, &t, 2, kv_cols, NULL);
@@ -128,7 +149,7 @@ void pdf_doc_cover(struct pdf_doc *d)
     pdf_doc_kv(d, &t, "Tenants", tenants, PDF_FONT_MONO);
     free(tenants);
     char *subs = scope_subscriptions(&r->scope);
-    pdf_doc_kv(d, &t, "Subscriptions", subs, PDF_FONT_SANS);
+    pdf_doc_kv(d, &t, "Subscription list", subs, PDF_FONT_SANS);
     free(subs);
     char *types = scope_types(&r->scope);
     pdf_doc_kv(d, &t, "Resources in scope", types, PDF_FONT_SANS);
@@ -138,7 +159,7 @@ void pdf_doc_cover(struct pdf_doc *d)
                        ? sb_xasprintf("%s \xe2\x80\x93 %s", r->collection_started ? r->collection_started : "?",
                                       r->collection_finished ? r->collection_finished : "?")
                        : NULL;
-    pdf_doc_kv(d, &t, "Collection period", period, PDF_FONT_SANS);
+    pdf_doc_kv(d, &t, "Collection run", period, PDF_FONT_SANS);
     free(period);
     pdf_doc_kv(d, &t, "Report generated", r->generated, PDF_FONT_SANS);
     char *base = sb_xasprintf("%s (id %s), MCSB version %s\nSource: %s", b->title, b->id, b->mcsb_version,
@@ -304,6 +325,10 @@ void pdf_doc_summary(struct pdf_doc *d)
 {
     const struct sb_report *r = d->r;
     pdf_doc_section(d, "Executive summary");
+    /* Whether the population is complete comes before any count: counts over a partial population mislead. */
+    pdf_doc_h3(d, "Scope and completeness");
+    pdf_doc_statement(d);
+    pdf_lay_space(&d->lay, 8);
     char *intro = sb_xasprintf(
         "%zu results over %zu controls and %zu features of the baseline: %zu pass, %zu fail, %zu manual, "
         "%zu not assessed, %zu not applicable. %zu result%s carr%s an active exception (the verdict is "

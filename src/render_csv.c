@@ -15,7 +15,7 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
     static const char *const header[] = {"id", "control", "domain", "feature", "resource_id", "resource_name",
                                          "resource_type", "subscription_id", "resource_group", "status", "severity",
                                          "summary", "evidence", "remediation", "exception_kind", "exception_id",
-                                         "exception_expires", "exception_state"};
+                                         "exception_expires", "exception_state", "population_complete"};
     const size_t ncols = sizeof header / sizeof *header;
     struct sb_buf b = {0};
     for (size_t i = 0; i < ncols; i++)
@@ -33,7 +33,8 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
                                res->resource_name, res->resource_type, res->subscription_id, res->resource_group,
                                sb_status_id(res->status), sb_severity_id(res->severity), res->summary, ev.data,
                                res->remediation, x ? sb_exception_kind_id(x->kind) : NULL, x ? x->entry_id : NULL,
-                               x ? x->expires : NULL, x ? (res->exception ? "applied" : "expired") : NULL};
+                               x ? x->expires : NULL, x ? (res->exception ? "applied" : "expired") : NULL,
+                               r->scope.complete ? "true" : "false"};
         for (size_t c = 0; c < ncols; c++)
             sb_csv_cell(&b, cells[c], c + 1 == ncols);
         sb_buf_free(&ev);

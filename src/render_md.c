@@ -168,6 +168,43 @@ static const char *subscription_label(const struct sb_report *r, const char *id)
     return id;
 }
 
+/* First after the title (issue 10): whether the population is complete (report.json scope.complete) and why not,
+ * then what was asked for, who read it and when. */
+static void completeness_lines(struct sb_buf *b, const struct sb_report *r)
+{
+    const struct sb_scope *sc = &r->scope;
+    size_t na = r->counts[SB_STATUS_NOT_ASSESSED];
+    if (sc->complete) {
+        sb_buf_printf(b, "Completeness: **complete** " EM_DASH " population complete: every input is a complete "
+                         "listing and nothing failed to be collected (%zu resource%s)", sc->nresources,
+                      sc->nresources == 1 ? "" : "s");
+    } else {
+        sb_buf_printf(b, "Completeness: **incomplete** " EM_DASH " population incomplete (%zu resource%s read):",
+                      sc->nresources, sc->nresources == 1 ? "" : "s");
+        for (size_t i = 0; i < sc->nreasons; i++) {
+            sb_buf_puts(b, i ? "; " : " ");
+            text(b, sc->reasons[i].text);
+        }
+    }
+    if (na)
+        sb_buf_printf(b, "; %zu result(s) not assessed (neither pass nor fail)", na);
+    sb_buf_puts(b, ".");
+    if (sc->nresources == 0)
+        sb_buf_puts(b, " **The inputs hold no resources: nothing could be assessed, which is not a clean result.**");
+    sb_buf_puts(b, "\n\n");
+    struct sb_statement_line *v;
+    size_t n = report_statement(r, &v);
+    const char *sep = "";
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].label, "Population") != 0) {
+            sb_buf_printf(b, "%s%s: ", sep, v[i].label);
+            text(b, v[i].value);
+            sep = MIDDOT;
+        }
+    sb_buf_puts(b, "\n\n");
+    report_statement_free(v, n);
+}
+
 static void header(struct sb_buf *b, const struct sb_report *r)
 {
     sb_buf_printf(b, "# %s security baseline assessment", r->baseline->service);
@@ -181,18 +218,12 @@ static void header(struct sb_buf *b, const struct sb_report *r)
         text(b, r->classification);
         sb_buf_puts(b, "**\n\n");
     }
+    completeness_lines(b, r);
     sb_buf_printf(b, "Scope: %zu tenant(s), %zu subscription(s), %zu resource(s)" MIDDOT "Generated %s" MIDDOT,
                   r->scope.ntenants, r->scope.nsubscriptions, r->scope.nresources, r->generated);
     text(b, r->baseline->title);
     sb_buf_printf(b, " (MCSB %s)" MIDDOT "%s %s\n\n", r->baseline->mcsb_version ? r->baseline->mcsb_version : "?",
                   r->tool_name, r->tool_version);
-    size_t na = r->counts[SB_STATUS_NOT_ASSESSED];
-    if (!r->ngaps && !na)
-        sb_buf_puts(b, "Completeness: **complete** " EM_DASH " every request of the collection succeeded and every "
-                       "result could be assessed.\n\n");
-    else
-        sb_buf_printf(b, "Completeness: **incomplete** " EM_DASH " %zu collection gap(s), %zu result(s) not assessed "
-                         "(neither pass nor fail).\n\n", r->ngaps, na);
 }
 
 static void counts_table(struct sb_buf *b, const struct sb_report *r)

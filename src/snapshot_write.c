@@ -80,6 +80,8 @@ void snapshot_clear(struct snapshot *s)
     free(s->arm_endpoint);
     free(s->authority_host);
     free(s->tenant_id);
+    free(s->identity_method);
+    free(s->client_id);
     free_strv(s->scope_subscriptions, s->n_scope_subscriptions);
     free_strv(s->scope_management_groups, s->n_scope_management_groups);
     free_strv(s->queries, s->n_queries);
@@ -329,6 +331,10 @@ cJSON *snapshot_to_json(struct snapshot *s)
     add_opt_string(col, "armEndpoint", s->arm_endpoint);
     add_opt_string(col, "authorityHost", s->authority_host);
     add_opt_string(col, "tenantId", s->tenant_id);
+    cJSON *who = cJSON_AddObjectToObject(col, "identity");
+    add_opt_string(who, "method", s->identity_method);
+    add_opt_string(who, "tenantId", s->tenant_id);
+    add_opt_string(who, "clientId", s->client_id);
     cJSON *scopes = cJSON_AddObjectToObject(col, "scopes");
     cJSON_AddItemToObject(scopes, "subscriptions", string_array(s->scope_subscriptions, s->n_scope_subscriptions));
     cJSON_AddItemToObject(scopes, "managementGroups",

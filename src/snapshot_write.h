@@ -42,6 +42,7 @@ struct snapshot {
     time_t started, finished;
     long long duration_ms;
     char *cloud, *arm_endpoint, *authority_host, *tenant_id;
+    char *identity_method, *client_id; /**< who collected (report "Identity"); ids only, never a secret */
     char **scope_subscriptions;
     size_t n_scope_subscriptions;
     char **scope_management_groups;

@@ -213,6 +213,7 @@ static const struct xlsx_col change_cols[] = {
     {"Path", 40, XF_MONO_WRAP},
     {"Old value", 30, XF_MONO_WRAP},
     {"New value", 30, XF_MONO_WRAP},
+    {"Reason", 40, XF_WRAP},
 };
 
 void xlsx_sheet_changes(struct xlsx_book *b, const struct sb_report *r)
@@ -232,6 +233,7 @@ void xlsx_sheet_changes(struct xlsx_book *b, const struct sb_report *r)
         xlsx_table_str(&t, 5, c->path);
         xlsx_table_str(&t, 6, c->old_value);
         xlsx_table_str(&t, 7, c->new_value);
+        xlsx_table_str(&t, 8, c->reason);
     }
     xlsx_table_close(&t);
 }

@@ -37,6 +37,27 @@ static void header(struct cursor *c, const char *const *cols, size_t n, unsigned
     c->row++;
 }
 
+/* The scope and completeness statement, first after the title: counts over a partial population mislead. */
+static void statement_rows(struct cursor *c, const struct sb_report *r)
+{
+    section(c, "Scope and completeness");
+    struct sb_statement_line *v;
+    size_t n = report_statement(r, &v);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].alert)
+            xlsx_check(c->b, c->ws, c->row, 0,
+                       worksheet_write_string(c->ws, c->row, 0, v[i].label, c->b->status_cell[SB_STATUS_FAIL]),
+                       "label");
+        else
+            xlsx_str(c->b, c->ws, c->row, 0, v[i].label, XF_LABEL);
+        xlsx_str(c->b, c->ws, c->row, 1, v[i].value, XF_WRAP);
+        xlsx_row_lines(c->b, c->ws, c->row, xlsx_text_lines(v[i].value, NAME_WIDTH));
+        c->row++;
+    }
+    report_statement_free(v, n);
+    label(c, "Population complete", r->scope.complete ? "yes" : "no", XF_TEXT);
+}
+
 static void scope_rows(struct cursor *c, const struct sb_report *r)
 {
     const struct sb_scope *s = &r->scope;
@@ -215,6 +236,7 @@ void xlsx_sheet_summary(struct xlsx_book *b, const struct sb_report *r)
     c.row++;
     label(&c, "Organisation", r->organisation, XF_TEXT);
     label(&c, "Classification", r->classification, XF_TEXT);
+    statement_rows(&c, r);
     scope_rows(&c, r);
     report_rows(&c, r);
     input_rows(&c, r);

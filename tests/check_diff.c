@@ -44,6 +44,12 @@ static struct sb_changes *diff_text(const char *old_json, const char *new_json)
     return c;
 }
 
+/* counts.no_longer_assessed of a diff.json document */
+static const cJSON *sb_json_at_test(const cJSON *doc)
+{
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "counts"), "no_longer_assessed");
+}
+
 static const char *nz(const char *s)
 {
     return s ? s : "-";
@@ -68,7 +74,6 @@ START_TEST(test_fixture_every_kind)
     static const char *const want[] = {
         "new_finding|expressroute-LT-1-5555555555555555|" SUB "er-circuit-3|-|-|fail",
         "new_finding|expressroute-NS-2-2222222222222222|" SUB "er-circuit-1|-|pass|fail",
-        "resolved|expressroute-LT-1-4444444444444444|" SUB "er-circuit-2|-|fail|-",
         "resolved|expressroute-NS-1-1111111111111111|" SUB_UPPER "ER-CIRCUIT-1|-|fail|pass",
         "status_changed|expressroute-IM-1-3333333333333333|-|-|manual|not_assessed",
         "resource_added|-|" SUB "er-circuit-3|-|-|-",
@@ -82,6 +87,8 @@ START_TEST(test_fixture_every_kind)
         "exception_expired|expressroute-LT-1-4444444444444444|-|-|EX-3: not expired|"
         "EX-3: expired (valid through 2026-09-01)",
         "exception_added|expressroute-LT-1-5555555555555555|-|-|-|EX-2: accepted_risk, expires 2027-03-31",
+        /* Failing before, its resource gone now: not resolved (issue 10); new.json records no subscriptions. */
+        "no_longer_assessed|expressroute-LT-1-4444444444444444|" SUB "er-circuit-2|-|fail|-",
     };
     size_t nwant = sizeof want / sizeof want[0];
     for (size_t i = 0; i < c->n && i < nwant; i++) {
@@ -99,6 +106,8 @@ START_TEST(test_fixture_every_kind)
     ck_assert_int_eq(diff_fail_on_new(c), 1);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_NEW_FINDING), 2);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_EVIDENCE), 2);
+    ck_assert_str_eq(c->items[nwant - 1].reason, "deleted or not collected: the current report does not record how "
+                                                "completely subscription 00000000-0000-0000-0000-000000000001 was read");
     sb_changes_free(c);
     cJSON_Delete(a);
     cJSON_Delete(b);
@@ -129,7 +138,8 @@ START_TEST(test_reverse_direction)
     cJSON *a = load("diff/new.json"), *b = load("diff/old.json");
     struct sb_changes *c = diff_ok(a, b);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_NEW_FINDING), 2);
-    ck_assert_uint_eq(diff_count(c, SB_CHANGE_RESOLVED), 2);
+    ck_assert_uint_eq(diff_count(c, SB_CHANGE_RESOLVED), 2); /* one of them: now excepted */
+    ck_assert_uint_eq(diff_count(c, SB_CHANGE_NO_LONGER_ASSESSED), 1);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_RESOURCE_ADDED), 1);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_RESOURCE_REMOVED), 1);
     ck_assert_uint_eq(diff_count(c, SB_CHANGE_EXCEPTION_ADDED), 0);
@@ -141,16 +151,111 @@ END_TEST
 
 START_TEST(test_only_resolved_does_not_fail)
 {
+    /* Resolved only when the finding now passes: fail -> not_applicable is a status change (issue 10). */
     struct sb_changes *c = diff_text(
         "{\"generated\":\"a\",\"results\":[{\"id\":\"F1\",\"status\":\"fail\",\"resource_id\":\"/r/1\"},"
-        "{\"id\":\"F2\",\"status\":\"pass\",\"resource_id\":null}]}",
-        "{\"generated\":\"b\",\"results\":[{\"id\":\"F1\",\"status\":\"not_applicable\",\"resource_id\":\"/r/1\"},"
-        "{\"id\":\"F2\",\"status\":\"manual\"}]}");
-    ck_assert_uint_eq(c->n, 2);
+        "{\"id\":\"F2\",\"status\":\"pass\",\"resource_id\":null},"
+        "{\"id\":\"F3\",\"status\":\"fail\",\"resource_id\":\"/r/3\"}]}",
+        "{\"generated\":\"b\",\"results\":[{\"id\":\"F1\",\"status\":\"pass\",\"resource_id\":\"/r/1\"},"
+        "{\"id\":\"F2\",\"status\":\"manual\"},{\"id\":\"F3\",\"status\":\"not_applicable\",\"resource_id\":\"/r/3\"}]}");
+    ck_assert_uint_eq(c->n, 3);
     ck_assert_int_eq(c->items[0].kind, SB_CHANGE_RESOLVED);
-    ck_assert_str_eq(c->items[0].new_value, "not_applicable");
+    ck_assert_str_eq(c->items[0].new_value, "pass");
+    ck_assert_ptr_null(c->items[0].reason);
     ck_assert_int_eq(c->items[1].kind, SB_CHANGE_STATUS);
+    ck_assert_int_eq(c->items[2].kind, SB_CHANGE_STATUS);
+    ck_assert_str_eq(c->items[2].new_value, "not_applicable");
     ck_assert_int_eq(diff_fail_on_new(c), 0);
+    sb_changes_free(c);
+}
+END_TEST
+
+
+/* A failing finding absent now is no_longer_assessed, never resolved; the reason says whether its subscription was
+ * read completely this time. One finding now excepted counts as resolved, shown as such. */
+START_TEST(test_no_longer_assessed)
+{
+#define R(s, n) "/subscriptions/" s "/resourceGroups/rg/providers/Microsoft.Network/expressRouteCircuits/" n
+    struct sb_changes *c = diff_text(
+        "{\"generated\":\"a\",\"results\":["
+        "{\"id\":\"F-A\",\"status\":\"fail\",\"resource_id\":\"" R("sa", "c1") "\"},"
+        "{\"id\":\"F-B\",\"status\":\"fail\",\"resource_id\":\"" R("sb", "c2") "\"},"
+        "{\"id\":\"F-C\",\"status\":\"fail\",\"resource_id\":\"" R("sc", "c3") "\"},"
+        "{\"id\":\"F-D\",\"status\":\"fail\",\"resource_id\":\"" R("sd", "c4") "\"},"
+        "{\"id\":\"F-E\",\"status\":\"fail\",\"resource_id\":\"" R("se", "c5") "\"},"
+        "{\"id\":\"F-P\",\"status\":\"pass\",\"resource_id\":\"" R("sb", "c9") "\"},"
+        "{\"id\":\"F-R\",\"status\":\"fail\",\"resource_id\":\"" R("sa", "c6") "\"},"
+        "{\"id\":\"F-X\",\"status\":\"fail\",\"resource_id\":\"" R("sa", "c7") "\"}]}",
+        "{\"generated\":\"b\",\"scope\":{\"subscriptions\":[{\"id\":\"SA\",\"collected\":\"complete\"},"
+        "{\"id\":\"sb\",\"collected\":\"not_collected\"},{\"id\":\"sc\",\"collected\":\"partial\"},"
+        "{\"id\":\"sd\",\"collected\":\"input_files\"}]},\"results\":["
+        "{\"id\":\"F-R2\",\"status\":\"pass\",\"resource_id\":\"" R("sa", "C6") "\"},"
+        "{\"id\":\"F-X\",\"status\":\"fail\",\"resource_id\":\"" R("sa", "c7") "\","
+        "\"exception\":{\"entry_id\":\"EX-9\",\"state\":\"applied\",\"expires\":null}}]}");
+    static const char *const want[][2] = {
+        {"resolved|F-X|" R("sa", "c7") "|-|fail|fail", "excepted: EX-9"},
+        {"resource_removed|-|" R("sa", "c1") "|-|-|-", NULL},
+        {"resource_removed|-|" R("sb", "c2") "|-|-|-", NULL},
+        {"resource_removed|-|" R("sb", "c9") "|-|-|-", NULL},
+        {"resource_removed|-|" R("sc", "c3") "|-|-|-", NULL},
+        {"resource_removed|-|" R("sd", "c4") "|-|-|-", NULL},
+        {"resource_removed|-|" R("se", "c5") "|-|-|-", NULL},
+        {"exception_added|-|-|-|-|-", NULL},
+        {"no_longer_assessed|F-A|" R("sa", "c1") "|-|fail|-",
+         "resource deleted: subscription sa was collected completely and the resource is not in it"},
+        {"no_longer_assessed|F-B|" R("sb", "c2") "|-|fail|-",
+         "not collected: subscription sb could not be read in the current run"},
+        {"no_longer_assessed|F-C|" R("sc", "c3") "|-|fail|-",
+         "deleted or not collected: subscription sc was not collected completely in the current run (see its gaps)"},
+        {"no_longer_assessed|F-D|" R("sd", "c4") "|-|fail|-",
+         "deleted or not collected: the current inputs are not a complete collection of subscription sd"},
+        {"no_longer_assessed|F-E|" R("se", "c5") "|-|fail|-",
+         "not collected: subscription se is not in the current inputs"},
+        {"no_longer_assessed|F-R|" R("sa", "c6") "|-|fail|-",
+         "the resource is still assessed but this finding is not (the baseline or its rules changed)"},
+    };
+#undef R
+    size_t nwant = sizeof want / sizeof want[0];
+    /* the exception entry itself is new too, but the fixture has no exceptions[]: skip that row */
+    size_t k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->items[i].kind == SB_CHANGE_EXCEPTION_ADDED)
+            continue;
+        while (k < nwant && strncmp(want[k][0], "exception_added", 15) == 0)
+            k++;
+        ck_assert_uint_lt(k, nwant);
+        char *got = change_str(&c->items[i]);
+        ck_assert_str_eq(got, want[k][0]);
+        if (want[k][1])
+            ck_assert_str_eq(c->items[i].reason, want[k][1]);
+        else
+            ck_assert_ptr_null(c->items[i].reason);
+        free(got);
+        k++;
+    }
+    ck_assert_uint_eq(k, nwant);
+    ck_assert_uint_eq(diff_count(c, SB_CHANGE_NO_LONGER_ASSESSED), 6);
+    ck_assert_uint_eq(diff_count(c, SB_CHANGE_RESOLVED), 1);
+    /* --fail-on new is unchanged: nothing here is a new failing finding. */
+    ck_assert_int_eq(diff_fail_on_new(c), 0);
+    struct sb_buf md = {0}, csv = {0}, js = {0};
+    diff_render_md_section(c, &md);
+    ck_assert_ptr_nonnull(strstr(md.data, "| Resolved | `F-X` |"));
+    ck_assert_ptr_nonnull(strstr(md.data, "| `fail` \xe2\x80\x94 excepted: EX-9 |\n"));
+    ck_assert_ptr_nonnull(strstr(md.data, "\n### No longer assessed\n"));
+    ck_assert_ptr_nonnull(strstr(md.data, "| `F-B` | \xe2\x80\x94 | \xe2\x80\x94 | `" "/subscriptions/sb/"));
+    ck_assert_ptr_null(strstr(md.data, "| No longer assessed | `F-A`")); /* not in the main table */
+    diff_render_csv(c, &csv);
+    ck_assert_ptr_nonnull(strstr(csv.data, ",fail,,not collected: subscription sb could not be read in the current run\r\n"));
+    struct sb_diff_current cur = {"new.json", NULL, "b"};
+    diff_render_json(c, &cur, &js);
+    cJSON *doc = cJSON_Parse(js.data);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_int_eq((int)cJSON_GetNumberValue(sb_json_at_test(doc)), 6);
+    cJSON_Delete(doc);
+    sb_buf_free(&md);
+    sb_buf_free(&csv);
+    sb_buf_free(&js);
     sb_changes_free(c);
 }
 END_TEST
@@ -335,8 +440,8 @@ START_TEST(test_render_escaping)
     ck_assert_uint_eq(c->n, 1);
     struct sb_buf csv = {0}, md = {0}, js = {0};
     diff_render_csv(c, &csv);
-    ck_assert_str_eq(csv.data, "kind,finding_id,control,feature,resource_id,path,old_value,new_value\r\n"
-                               "evidence_changed,A,,x|y,,p,\"a,\"\"b\"\"\nc\",`tick` | pipe\r\n");
+    ck_assert_str_eq(csv.data, "kind,finding_id,control,feature,resource_id,path,old_value,new_value,reason\r\n"
+                               "evidence_changed,A,,x|y,,p,\"a,\"\"b\"\"\nc\",`tick` | pipe,\r\n");
     diff_render_md_section(c, &md);
     ck_assert_ptr_nonnull(strstr(md.data, "| Evidence changed | `A` | \xe2\x80\x94 | x\\|y | \xe2\x80\x94 | `p` | "
                                           "`a,\"b\" c` | `` `tick` \\| pipe `` |\n"));
@@ -371,6 +476,7 @@ static Suite *diff_suite(void)
     tcase_add_test(tc, test_reverse_direction);
     tcase_add_test(tc, test_only_resolved_does_not_fail);
     tcase_add_test(tc, test_status_transitions);
+    tcase_add_test(tc, test_no_longer_assessed);
     tcase_add_test(tc, test_evidence_matching);
     tcase_add_test(tc, test_sorted_deterministically);
     tcase_add_test(tc, test_fail_on_new_with_exceptions);

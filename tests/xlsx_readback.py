@@ -44,7 +44,7 @@ HEADERS = {
     "Policy Definitions": ["Control", "Feature", "Policy name", "Description", "Effects", "Version",
                            "Definition id"],
     "Changes": ["Change", "Finding id", "Control", "Feature", "Resource id", "Path", "Old value",
-                "New value"],
+                "New value", "Reason"],
 }
 
 problems = []

@@ -44,13 +44,16 @@ d = json.load(open(sys.argv[1]))
 assert d["tool"]["name"] == "mcsb-audit", d["tool"]
 assert d["previous"]["name"] == "old.json" and d["previous"]["generated"] == "2026-06-30T00:00:00Z", d["previous"]
 assert d["current"]["name"] == "new.json" and len(d["current"]["sha256"]) == 64, d["current"]
-want = {"new_finding": 2, "resolved": 2, "status_changed": 1, "resource_added": 1, "resource_removed": 1,
-        "evidence_changed": 2, "exception_expired": 2, "exception_added": 1}
+want = {"new_finding": 2, "resolved": 1, "status_changed": 1, "resource_added": 1, "resource_removed": 1,
+        "evidence_changed": 2, "exception_expired": 2, "exception_added": 1, "no_longer_assessed": 1}
 assert d["counts"] == want, d["counts"]
 kinds = [c["kind"] for c in d["changes"]]
 assert kinds == sorted(kinds, key=list(want).index), kinds
 ev = [c for c in d["changes"] if c["kind"] == "evidence_changed"][0]
 assert (ev["path"], ev["old_value"], ev["new_value"]) == ("properties.macSecConfig.cipher", "GcmAes128", "GcmAes256"), ev
+gone = [c for c in d["changes"] if c["kind"] == "no_longer_assessed"]
+assert [c["finding_id"] for c in gone] == ["expressroute-LT-1-4444444444444444"], gone
+assert gone[0]["reason"].startswith("deleted or not collected"), gone
 PYEOF
 
 # Same inputs, same bytes.
