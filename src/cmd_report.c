@@ -230,6 +230,7 @@ int cmd_report(int argc, char **argv)
     char *found_data_dir = NULL;
     if (cli_data_dir(&found_data_dir, data_dir, &e) != 0) {
         free(inputs);
+        free(period);
         return cli_report_error(&e);
     }
     out.data_dir = found_data_dir;

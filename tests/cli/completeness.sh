@@ -28,7 +28,7 @@ for f in arm-list-page1 resource-graph-page1 az-graph-query-page1 resource-graph
   # every reason is also a gap: the reason counts add up to the gaps
   check "$f: reasons are gaps" [ "$(jget "$j" 'sum(x["count"] for x in d["scope"]["incomplete_reasons"])')" = "$(jget "$j" 'len(d["gaps"])')" ]
   check "$f: csv population_complete false" grep -q ',false$' <(tr -d '\r' <"$TMP/$f/report.csv" | sed -n 2p)
-  check "$f: md starts with the population" grep -q '^\*\*Population incomplete\*\*' <(sed -n 3p "$TMP/$f/report.md")
+  check "$f: md opens with the population" grep -q "^Completeness: \*\*incomplete\*\* — population incomplete" <(sed -n 3p "$TMP/$f/report.md")
 done
 msg() { jget "$TMP/$1/report.json" 'd["gaps"][0]["message"]'; }
 check "ARM page: az rest with the nextLink" grep -qF "az rest --method get --uri 'https://management.azure.com/subscriptions/55555555-5555-4555-8555-555555555555/providers/Microsoft.Network/expressRouteCircuits?api-version=2024-05-01&\$skiptoken=eyJuZXh0UGFydGl0aW9uS2V5IjoiMSJ9'" <(msg arm-list-page1)
@@ -48,7 +48,7 @@ for f in arm-list-last-page az-graph-query-all; do
   check "$f: complete" [ "$(jget "$TMP/$f/report.json" 'd["scope"]["complete"]')" = True ]
   check "$f: no gaps, no reasons" [ "$(jget "$TMP/$f/report.json" 'len(d["gaps"]) + len(d["scope"]["incomplete_reasons"])')" = 0 ]
   check "$f: csv population_complete true" grep -q ',true$' <(tr -d '\r' <"$TMP/$f/report.csv" | sed -n 2p)
-  check "$f: md says complete" grep -q '^\*\*Population complete:\*\*' "$TMP/$f/report.md"
+  check "$f: md says complete" grep -q '^Completeness: \*\*complete\*\* — population complete' "$TMP/$f/report.md"
   check "$f: scope requested is the files" [ "$(jget "$TMP/$f/report.json" 'd["scope"]["requested"]["kind"]')" = input_files ]
   check "$f: evidence time not recorded" [ "$(jget "$TMP/$f/report.json" 'd["evidence_as_of"]')" = None ]
 done
