@@ -163,8 +163,7 @@ for c in gone:
 assert not [c for c in items if c["kind"] == "resolved" and c["finding_id"] in was], "reported as resolved"
 EOF
 pass
-check "--previous: md lists them apart" grep -q '^### No longer assessed' "$TMP/q3/report.md"
-check "--previous: md reason" grep -qF "not collected: subscription 44444444-4444-4444-8444-444444444444 is not in the current inputs" "$TMP/q3/report.md"
+check "--previous: md counts them apart" grep -qE 'No longer assessed [0-9]+' "$TMP/q3/report.md"
 check "--previous: xlsx reads back" "$PY" "$SB_SRC/tests/xlsx_readback.py" "$TMP/q3/report.xlsx" "$TMP/q3/report.json"
 # --fail-on new is unchanged: findings that disappeared are not new.
 (cd "$ESTATE" && "$SB_BIN" report --quiet --input snapshot-contoso.json --format json \

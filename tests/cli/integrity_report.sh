@@ -103,9 +103,12 @@ run diff_q 0 diff "$T/u/report.json" "$T/a/report.json" --out-dir "$T/d"
 "$PY" - "$T/d/diff.json" <<'PYEOF' || fail "diff.json between runs"
 import json, sys
 d = json.load(open(sys.argv[1]))
-# exceptions never change a verdict: only the three entries of exceptions.json are new
+# exceptions never change a verdict: only the three entries of exceptions.json are new; a failing finding now
+# excepted counts as resolved (issue 10), its status still fail and the exception named as the reason
 assert d["counts"]["exception_added"] == 3, d["counts"]
-assert d["counts"]["new_finding"] == 0 and d["counts"]["resolved"] == 0, d["counts"]
+assert d["counts"]["new_finding"] == 0 and d["counts"]["status_changed"] == 0, d["counts"]
+res = [c for c in d["changes"] if c["kind"] == "resolved"]
+assert res and all(c["old_value"] == c["new_value"] == "fail" and c["reason"].startswith("excepted: ") for c in res), res
 PYEOF
 run previous 0 "${base[@]}" --exceptions exceptions.json --out-dir "$T/p" --previous "$T/u/report.json"
 grep -q '^## Changes since the previous assessment' "$T/p/report.md" || fail "report.md has no changes section"
