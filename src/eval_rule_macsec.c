@@ -138,6 +138,8 @@ static bool port_identity(struct sb_result *res, const struct sb_resource *port)
 static void judge_port(struct eval_ctx *c, const struct sb_feature *f, const struct sb_resource *port)
 {
     struct sb_result *res = ev_result(c, f, port->id, PORT_TYPE, NULL);
+    if (ev_unreadable(res, port))
+        return;
     const cJSON *links = sb_json_at(port->json, "properties.links");
     int nlinks = cJSON_IsArray(links) ? cJSON_GetArraySize(links) : 0;
     if (nlinks == 0) {

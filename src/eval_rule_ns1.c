@@ -73,9 +73,8 @@ static void vwan_gateway(struct eval_ctx *c, const struct sb_feature *f, const s
     struct sb_result *res = ev_result(c, f, gw->id, "Microsoft.Network/expressRouteGateways", NULL);
     const char *hub = sb_json_str(gw->json, "properties.virtualHub.id");
     ev_evidence_json(res, gw, "properties.virtualHub.id", "a Virtual WAN hub id");
-    if (!sb_json_at(gw->json, "properties")) {
-        ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM, "The gateway's properties are not in the input");
-        ev_remedy(res, "Collect the gateway with its properties.");
+    if (ev_unreadable(res, gw)) {
+        /* the reason is set */
     } else if (hub) {
         ev_set(res, SB_STATUS_PASS, SB_SEV_NONE, "Deployed in virtual hub %s", hub);
     } else {

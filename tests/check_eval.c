@@ -641,6 +641,14 @@ START_TEST(test_unreadable_shapes)
     ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
     ck_assert_ptr_nonnull(strstr(r->summary, "id, name and type only"));
     ck_assert_int_eq(find("LT-4", "Azure Resource Logs", ERGW)->status, SB_STATUS_NOT_ASSESSED);
+    reset();
+    /* a Direct port and a Virtual WAN gateway exported with id, name and type only */
+    run("{\"data\":[{\"id\":\"" PORT "\",\"name\":\"p1\",\"type\":\"microsoft.network/expressrouteports\"},"
+        "{\"id\":\"" S "/expressRouteGateways/vw\",\"name\":\"vw\",\"type\":\"microsoft.network/expressroutegateways\"}]}");
+    r = find("IM-8", "Service Credential", PORT);
+    ck_assert_int_eq(r->status, SB_STATUS_NOT_ASSESSED);
+    ck_assert_ptr_nonnull(strstr(r->summary, "id, name and type only"));
+    ck_assert_int_eq(find("NS-1", "Virtual Network Integration", S "/expressRouteGateways/vw")->status, SB_STATUS_NOT_ASSESSED);
 }
 END_TEST
 
