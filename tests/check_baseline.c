@@ -623,7 +623,7 @@ START_TEST(test_matrix_golden_minimal)
         "DP-3: Encrypt sensitive data in transit (Data protection)\n"
         "DP-3     Chiffrement des donn\xC3\xA9" "es en transit  False      Not Applicable      Not Applicable\n"
         "DP-3     Customer Lockbox                    True       False               Customer\n";
-    ck_assert_str_eq(out, want);
+    tu_assert_text_eq(out, want);
     free(out);
     baseline_free(b);
     free(p);

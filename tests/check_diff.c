@@ -321,7 +321,7 @@ START_TEST(test_sorted_deterministically)
     struct sb_buf j1 = {0}, j2 = {0};
     diff_render_json(c1, NULL, &j1);
     diff_render_json(c2, NULL, &j2);
-    ck_assert_str_eq(j1.data, j2.data);
+    tu_assert_text_eq(j1.data, j2.data);
     sb_buf_free(&j1);
     sb_buf_free(&j2);
     sb_changes_free(c1);

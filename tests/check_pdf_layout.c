@@ -165,7 +165,7 @@ START_TEST(wrap_utf8_never_splits_a_code_point)
         ck_assert(fake_width(NULL, PDF_FONT_SANS, 10, text + sp[i].off, sp[i].len) <= 20);
         sb_buf_add(&joined, text + sp[i].off, sp[i].len);
     }
-    ck_assert_str_eq(joined.data, text);
+    tu_assert_text_eq(joined.data, text);
     sb_buf_free(&joined);
     free(sp);
 }
@@ -242,7 +242,7 @@ START_TEST(paragraph_breaks_pages_inside_margins)
     struct sb_buf joined = {0};
     for (size_t i = 0; i < fk.n; i++)
         sb_buf_printf(&joined, "%s ", fk.v[i].s);
-    ck_assert_str_eq(joined.data, b.data);
+    tu_assert_text_eq(joined.data, b.data);
     sb_buf_free(&joined);
     sb_buf_free(&b);
     fake_free(&fk);
