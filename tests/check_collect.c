@@ -68,17 +68,23 @@ static void fake_start(struct fake *f, const char *faults, const char *extra)
               "--idle-timeout", "20", (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 200 && !f->port; i++) {
+    /* Python may take seconds to start on a loaded machine: wait for the port file as long as the
+     * server lives (the tcase timeout bounds a hang). */
+    bool alive = true;
+    while (!f->port && alive) {
         char *p = tu_slurp(portfile, NULL);
         if (p)
             f->port = atoi(p);
         free(p);
         if (!f->port) {
+            alive = waitpid(f->pid, NULL, WNOHANG) == 0;
             struct timespec ts = {0, 25 * 1000000L};
             nanosleep(&ts, NULL);
         }
     }
-    ck_assert_msg(f->port > 0, "fake Azure did not start");
+    if (!alive)
+        f->pid = 0;
+    ck_assert_msg(f->port > 0, "fake Azure exited before it listened");
     snprintf(f->base, sizeof f->base, "http://127.0.0.1:%d", f->port);
     char *sinkfile = sb_xasprintf("%s.sink", portfile);
     char *sink = tu_slurp(sinkfile, NULL); /* written before the port file */
@@ -461,9 +467,10 @@ START_TEST(test_transient_faults_recovered)
                "[{\"match\": \"ResourceGraph\", \"kind\": \"status\", \"status\": 503, \"code\": \"ServiceUnavailable\", \"count\": 2},"
                " {\"match\": \"ergw/providers/Microsoft.Insights\", \"kind\": \"reset\"},"
                " {\"match\": \"vwan-ergw/providers/Microsoft.Insights\", \"kind\": \"truncate\"},"
-               " {\"match\": \"er-direct/providers/Microsoft.Insights\", \"kind\": \"slow\", \"delay\": 2.5}]",
+               " {\"match\": \"er-direct/providers/Microsoft.Insights\", \"kind\": \"slow\", \"delay\": 6}]",
                NULL);
-    ck_assert_int_eq(run(&f, "--timeout", "1", NULL), SB_EXIT_OK);
+    /* 2 s leaves a loaded machine room for the answers that are not meant to be slow. */
+    ck_assert_int_eq(run(&f, "--timeout", "2", NULL), SB_EXIT_OK);
     cJSON *s = snapshot(&f);
     ck_assert_int_eq(collected_count(s, ERGW), 1);
     ck_assert_int_eq(collected_count(s, VWANGW), 0);
@@ -657,11 +664,11 @@ START_TEST(test_no_credential)
     fake_start(&f, NULL, NULL);
     unsetenv("AZURE_CLIENT_SECRET");
     unsetenv("MCSB_AUDIT_IMDS_ENDPOINT");
-    /* Off Azure, with nothing configured: a clear message at once, no probe of 169.254.169.254. */
-    time_t t0 = time(NULL);
+    /* Off Azure, with nothing configured: a clear message at once, no probe of 169.254.169.254
+     * (a probe would end in "token request (managed identity (IMDS)) ... failed"). */
     ck_assert_int_eq(run(&f, NULL), SB_EXIT_AUTH);
-    ck_assert_int_le(time(NULL) - t0, 2);
     char *err = tu_slurp(f.err, NULL);
+    ck_assert_ptr_null(strstr(err, "token request"));
     ck_assert_ptr_nonnull(strstr(err, "mcsb-audit: no credential: set AZURE_ACCESS_TOKEN"));
     ck_assert_ptr_nonnull(strstr(err, "AZURE_ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv)"));
     free(err);

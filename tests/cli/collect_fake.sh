@@ -26,8 +26,9 @@ EOF
     "$PY" "$SB_SRC/tests/fake-azure/server.py" --config "$work/config.json" --port-file "$work/port" \
         --log "$work/requests.jsonl" --idle-timeout 20 &
     server_pid=$!
-    for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.05; done
-    [ -s "$work/port" ] || fail "fake Azure did not start"
+    # Python may take seconds to start on a loaded machine: wait while the server lives.
+    while [ ! -s "$work/port" ] && kill -0 "$server_pid" 2>/dev/null; do sleep 0.05; done
+    [ -s "$work/port" ] || fail "fake Azure exited before it listened"
     base="http://127.0.0.1:$(cat "$work/port")"
     export AZURE_AUTHORITY_HOST="$base" MCSB_AUDIT_IMDS_ENDPOINT="$base"
 }

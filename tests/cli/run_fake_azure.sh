@@ -14,8 +14,9 @@ start_fake() { # $1 = faults JSON array
 JSON
   "$PY" "$SB_SRC/tests/fake-azure/server.py" --config "$TMP/config.json" --port-file "$TMP/port" --idle-timeout 30 &
   server_pid=$!
-  for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-  [ -s "$TMP/port" ] || { fail "fake Azure did not start"; finish; exit 1; }
+  # Python may take seconds to start on a loaded machine: wait while the server lives.
+  while [ ! -s "$TMP/port" ] && kill -0 "$server_pid" 2>/dev/null; do sleep 0.05; done
+  [ -s "$TMP/port" ] || { fail "fake Azure exited before it listened"; finish; exit 1; }
   base="http://127.0.0.1:$(cat "$TMP/port")"
 }
 unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_FEDERATED_TOKEN_FILE IDENTITY_ENDPOINT IDENTITY_HEADER
