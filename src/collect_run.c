@@ -388,12 +388,31 @@ static enum next_step follow_next(struct collector *col, struct job *j, const st
 
 /* ---- completion handlers ---- */
 
-static bool subscription_row(struct collector *col, const cJSON *s)
+/* A subscription id names a URL path segment and a Resource Graph scope: a GUID in practice. */
+static bool subscription_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    return n > 0 && n <= 128 && strspn(id, "0123456789abcdefABCDEF-") == n;
+}
+
+static bool subscription_row(struct collector *col, const struct http_result *r, const cJSON *s)
 {
     const char *id = str_at(s, "subscriptionId");
     if (sb_empty(id))
         return false;
-    snapshot_add_subscription(&col->snap, id, str_at(s, "displayName"), str_at(s, "state"), str_at(s, "tenantId"));
+    if (!subscription_id_ok(id)) {
+        add_gap(col, id, "subscriptions", r->request, r->status, "InvalidSubscriptionId",
+                "the response names a subscription whose id is not a GUID; it is not used");
+        return false;
+    }
+    /* Names are server text that reports print: same treatment as gap messages. */
+    char *name = str_at(s, "displayName") ? redact_text(col->redact, str_at(s, "displayName"), 1024) : NULL;
+    char *state = str_at(s, "state") ? redact_text(col->redact, str_at(s, "state"), 64) : NULL;
+    char *tenant = str_at(s, "tenantId") ? redact_text(col->redact, str_at(s, "tenantId"), 128) : NULL;
+    snapshot_add_subscription(&col->snap, id, name, state, tenant);
+    free(name);
+    free(state);
+    free(tenant);
     return true;
 }
 
@@ -402,7 +421,7 @@ static bool done_sub_list(struct collector *col, struct job *j, struct http_resu
     const cJSON *v;
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(r->json, "value"))
     {
-        if (subscription_row(col, v)) {
+        if (subscription_row(col, r, v)) {
             col->prog->subscriptions++;
             sb_grow((void **)&col->visible, &col->cap_visible, col->n_visible + 1, sizeof *col->visible);
             col->visible[col->n_visible++] = sb_xstrdup(str_at(v, "subscriptionId"));
@@ -520,7 +539,7 @@ static void on_done(struct http_client *c, struct http_result *r, void *ctx)
             again = done_sub_list(col, j, r);
             break;
         case JOB_SUB_GET:
-            if (subscription_row(col, r->json))
+            if (subscription_row(col, r, r->json))
                 col->prog->subscriptions++;
             break;
         case JOB_ARG:
@@ -579,6 +598,33 @@ static char **copy_strv(char *const *v, size_t n)
 static int cmp_strp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A server that plants one of our secrets in a resource (an echo in a description, a tag) must
+ * not get it into the evidence: known secrets only, everything else stays as Azure sent it. */
+static void scrub_known_secrets(cJSON *node, const struct redact_set *r)
+{
+    for (cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        if (c->string && !(c->type & cJSON_StringIsConst)) {
+            char *k = redact_known(r, c->string);
+            if (k) {
+                char *copy = cJSON_malloc(strlen(k) + 1);
+                memcpy(copy, k, strlen(k) + 1);
+                cJSON_free(c->string);
+                c->string = copy;
+                free(k);
+            }
+        }
+        if (cJSON_IsString(c) && c->valuestring) {
+            char *v = redact_known(r, c->valuestring);
+            if (v) {
+                cJSON_SetValuestring(c, v);
+                free(v);
+            }
+        } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            scrub_known_secrets(c, r);
+        }
+    }
 }
 
 static void fill_metadata(struct collector *col, const struct auth *auth)
@@ -722,6 +768,8 @@ int collect_run(const struct collect_config *cfg, struct sb_err *e)
         goto done;
     }
     fill_metadata(&col, auth);
+    for (size_t i = 0; i < col.snap.n_resources; i++)
+        scrub_known_secrets(col.snap.resources[i].obj, col.redact);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     col.snap.started = started;
     col.snap.finished = time(NULL);

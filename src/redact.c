@@ -221,6 +221,35 @@ char *redact_text(const struct redact_set *r, const char *text, size_t max_bytes
     return sb_buf_take(&out);
 }
 
+char *redact_known(const struct redact_set *r, const char *text)
+{
+    if (!r || !text || r->n == 0)
+        return NULL;
+    struct sb_buf out = {0};
+    bool found = false;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        size_t k = 0;
+        for (size_t j = 0; j < r->n && !k; j++) {
+            size_t sl = strlen(r->v[j]);
+            if (sl <= len - i && memcmp(text + i, r->v[j], sl) == 0)
+                k = sl;
+        }
+        if (k) {
+            sb_buf_puts(&out, REDACTED);
+            found = true;
+            i += k;
+        } else {
+            sb_buf_putc(&out, text[i++]);
+        }
+    }
+    if (!found) {
+        sb_buf_free(&out);
+        return NULL;
+    }
+    return sb_buf_take(&out);
+}
+
 void redact_buf(const struct redact_set *r, char *buf, size_t size)
 {
     if (!buf || size == 0)

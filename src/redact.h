@@ -36,6 +36,12 @@ void redact_add(struct redact_set *r, const char *secret);
  */
 char *redact_text(const struct redact_set *r, const char *text, size_t max_bytes);
 
+/**
+ * Only the known secrets of `text` replaced (no escaping, no patterns: for evidence that must stay
+ * verbatim otherwise). NULL when none occurs. Caller frees.
+ */
+char *redact_known(const struct redact_set *r, const char *text);
+
 /** redact_text over a fixed buffer (an sb_err message), in place. */
 void redact_buf(const struct redact_set *r, char *buf, size_t size);
 

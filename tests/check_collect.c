@@ -65,7 +65,7 @@ static void fake_start(struct fake *f, const char *faults, const char *extra)
     ck_assert_int_ge(f->pid, 0);
     if (f->pid == 0) {
         execl("/usr/bin/python3", "python3", server, "--config", cfg, "--port-file", portfile, "--log", f->log,
-              "--idle-timeout", "20", (char *)NULL);
+              "--idle-timeout", "600", (char *)NULL);
         _exit(127);
     }
     /* Python may take seconds to start on a loaded machine: wait for the port file as long as the
@@ -787,6 +787,38 @@ START_TEST(test_hostile_resource_ids)
 }
 END_TEST
 
+/* Subscription listings and resource bodies are server text too. */
+START_TEST(test_hostile_listing_and_bodies)
+{
+    struct fake f;
+    fake_start(&f,
+               "[{\"match\": \"GET /subscriptions?\", \"kind\": \"evil_subscriptions\", \"count\": 1,"
+               " \"ids\": [\"../../providers/x\", \"@{sink}\", \"1111\\u001b[2J\"]},"
+               " {\"match\": \"port1?\", \"kind\": \"plant_token\"}]",
+               NULL);
+    ck_assert_int_eq(run(&f, "--quiet", NULL), SB_EXIT_INCOMPLETE);
+    ck_assert_int_eq(sink_hits(&f, false), 0);
+    assert_absent(f.out, "fake-token-");
+    assert_no_control_bytes(f.out);
+    cJSON *s = snapshot(&f);
+    ck_assert_int_eq(gaps_with_code(s, "InvalidSubscriptionId"), 3);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(s, "gaps")), 3);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(s, "subscriptions")), 3);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "collection"),
+                                                                                 "scopes"), "subscriptions")), 3);
+    const char *name = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(s, "subscriptions"), 0), "displayName"));
+    ck_assert_msg(strstr(name, "\\x1B[2J\\x0D\\x0AOK") != NULL, "displayName %s", name);
+    /* The planted token is replaced; the rest of the body is the evidence as sent. */
+    cJSON *port = find_resource(s, PORT1);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(port, "tags"), "note")),
+                     "seen: Bearer " REDACTED);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(port, "identity"));
+    cJSON_Delete(s);
+    fake_stop(&f);
+}
+END_TEST
+
 /* Issue 11.1: a nextLink to another host is a gap, never followed with the token. */
 START_TEST(test_foreign_next_link)
 {
@@ -1026,6 +1058,7 @@ static Suite *collect_suite(void)
     tcase_add_test(tc, test_usage);
     tcase_add_test(tc, test_hostile_resource_ids);
     tcase_add_test(tc, test_foreign_next_link);
+    tcase_add_test(tc, test_hostile_listing_and_bodies);
     tcase_add_test(tc, test_token_only_to_arm_origin);
     tcase_add_test(tc, test_endless_paging_capped);
     tcase_add_test(tc, test_deadline_ends_collection);

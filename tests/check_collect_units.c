@@ -287,6 +287,12 @@ START_TEST(test_redaction)
     t = redact_text(r, NULL, 10);
     ck_assert_str_eq(t, "");
     free(t);
+    /* Known secrets only, nothing else touched (resource bodies are evidence). */
+    t = redact_known(r, "a\x1b tok-ABCDEFGH eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
+    ck_assert_str_eq(t, "a\x1b [REDACTED] eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
+    free(t);
+    ck_assert_ptr_null(redact_known(r, "nothing here"));
+    ck_assert_ptr_null(redact_known(NULL, "tok-ABCDEFGH"));
     char buf[32] = "x tok-ABCDEFGH\n";
     redact_buf(r, buf, sizeof buf);
     ck_assert_str_eq(buf, "x [REDACTED]\\x0A");

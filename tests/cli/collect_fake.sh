@@ -24,7 +24,7 @@ start_fake() { # $1 = faults JSON array
  "page_size": {"subscriptions": 2, "arg": 5}, "faults": $1}
 EOF
     "$PY" "$SB_SRC/tests/fake-azure/server.py" --config "$work/config.json" --port-file "$work/port" \
-        --log "$work/requests.jsonl" --idle-timeout 20 &
+        --log "$work/requests.jsonl" --idle-timeout 600 &
     server_pid=$!
     # Python may take seconds to start on a loaded machine: wait while the server lives.
     while [ ! -s "$work/port" ] && kill -0 "$server_pid" 2>/dev/null; do sleep 0.05; done

@@ -12,7 +12,7 @@ start_fake() { # $1 = faults JSON array
   cat >"$TMP/config.json" <<JSON
 {"estate_file": "$SB_SRC/tests/data/collect/estate.json", "static_tokens": ["run-test-token-0123"], "faults": $1}
 JSON
-  "$PY" "$SB_SRC/tests/fake-azure/server.py" --config "$TMP/config.json" --port-file "$TMP/port" --idle-timeout 30 &
+  "$PY" "$SB_SRC/tests/fake-azure/server.py" --config "$TMP/config.json" --port-file "$TMP/port" --idle-timeout 600 &
   server_pid=$!
   # Python may take seconds to start on a loaded machine: wait while the server lives.
   while [ ! -s "$TMP/port" ] && kill -0 "$server_pid" 2>/dev/null; do sleep 0.05; done

@@ -288,7 +288,12 @@ class Handler(BaseHTTPRequestHandler):
         subs = self.st.estate.get("subscriptions", [])
         if lower == "/subscriptions":
             link = lambda tok: "%s/subscriptions?api-version=2022-12-01&$skipToken=%s" % (self.base(), tok)
-            return 200, self.page(subs, ps.get("subscriptions", 0), link)
+            out = self.page(subs, ps.get("subscriptions", 0), link)
+            if kind == "evil_subscriptions":  # ids that are not GUIDs, a name with terminal escapes
+                out["value"] = [dict(v, displayName=v.get("displayName", "") + "\x1b[2J\r\nOK") for v in out["value"]]
+                out["value"] += [{"subscriptionId": i.replace("{sink}", self.server.sink_addr), "displayName": "evil"}
+                                 for i in self.fault.get("ids", [])]
+            return 200, out
         if lower.startswith("/subscriptions/") and lower.count("/") == 2:
             for s in subs:
                 if s["subscriptionId"].lower() == lower.split("/")[2]:
@@ -311,6 +316,11 @@ class Handler(BaseHTTPRequestHandler):
             elif kind == "foreign_nextlink":  # the next page is "on" the sink
                 out["nextLink"] = "http://%s%s?api-version=2021-05-01-preview" % (self.server.sink_addr, path)
             return 200, out
+        if kind == "plant_token" and (lower in self.st.arm or lower in self.st.by_id):
+            # The resource comes back with our Authorization header in a tag.
+            obj = dict(self.st.arm.get(lower) or self.st.by_id[lower])
+            obj["tags"] = {"note": "seen: " + self.headers.get("Authorization", "")}
+            return 200, obj
         if lower in self.st.arm:
             return 200, self.st.arm[lower]
         if lower in self.st.by_id:
