@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,29 +344,40 @@ int sb_read_file(char **out, size_t *out_len, const char *path, size_t max_bytes
     if (!f)
         return sb_err_set(e, SB_EXIT_INPUT, "%s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0)
+        st.st_mode = 0; /* unknown: read it as a stream */
+    if (S_ISDIR(st.st_mode)) {
         fclose(f);
         return sb_err_set(e, SB_EXIT_INPUT, "%s: is a directory", path);
     }
-    struct sb_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > max_bytes) {
+    /* A regular file is read into a buffer of its own size (+1 for the NUL, +1 to notice that it grew);
+     * a pipe or a file that grows meanwhile falls back to doubling. */
+    size_t cap = S_ISREG(st.st_mode) && st.st_size >= 0 && (uintmax_t)st.st_size <= max_bytes
+                     ? (size_t)st.st_size + 2
+                     : 65536;
+    char *buf = sb_xmalloc(cap);
+    size_t len = 0, n;
+    while ((n = fread(buf + len, 1, cap - 1 - len, f)) > 0) {
+        len += n;
+        if (len > max_bytes) {
             fclose(f);
-            sb_buf_free(&b);
+            free(buf);
             return sb_err_set(e, SB_EXIT_INPUT, "%s: larger than the %zu-byte limit", path, max_bytes);
         }
-        sb_buf_add(&b, chunk, n);
+        if (len == cap - 1) {
+            cap = cap * 2 > max_bytes + 2 ? max_bytes + 2 : cap * 2;
+            buf = sb_xrealloc(buf, cap);
+        }
     }
     int rerr = ferror(f);
     fclose(f);
     if (rerr) {
-        sb_buf_free(&b);
+        free(buf);
         return sb_err_set(e, SB_EXIT_INPUT, "%s: read error", path);
     }
-    *out_len = b.len;
-    *out = sb_buf_take(&b);
+    buf[len] = '\0';
+    *out_len = len;
+    *out = buf;
     return 0;
 }
 
