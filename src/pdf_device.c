@@ -42,6 +42,12 @@ struct pdf_hpdf {
     HPDF_FontDef def[PDF_FONT_COUNT];
     int32_t *widths[PDF_FONT_COUNT]; /* per BMP code point: 1/1000 em, GLYPH_MISSING, or unknown */
     HPDF_Outline outline[OUTLINE_DEPTH];
+    /* What the current page's content stream has set already, so that a repeat is not written
+     * again; text is drawn in one text object until something else is drawn. */
+    int cur_font;                    /* -1: none yet */
+    double cur_size, cur_lw;
+    uint32_t cur_fill, cur_stroke;   /* NO_COLOUR: none yet */
+    bool in_text;
     HPDF_STATUS err_no;              /* first libharu error, kept for the message */
     HPDF_STATUS err_detail;
     struct sb_buf buf;
@@ -149,9 +155,29 @@ static double dev_width(void *ctx, enum pdf_font f, double size, const char *s, 
     return (double)pdf_hpdf_clean(ctx, f, s, n, NULL) * size / 1000.0;
 }
 
-static void set_fill(HPDF_Page page, uint32_t rgb)
+#define NO_COLOUR 0xFFFFFFFFu
+
+static void fresh_state(struct pdf_hpdf *h)
 {
-    HPDF_Page_SetRGBFill(page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
+    h->cur_font = -1;
+    h->cur_size = h->cur_lw = -1;
+    h->cur_fill = h->cur_stroke = NO_COLOUR;
+    h->in_text = false;
+}
+
+static void end_text(struct pdf_hpdf *h)
+{
+    if (h->in_text && h->page)
+        HPDF_Page_EndText(h->page);
+    h->in_text = false;
+}
+
+static void set_fill(struct pdf_hpdf *h, uint32_t rgb)
+{
+    if (h->cur_fill == rgb)
+        return;
+    h->cur_fill = rgb;
+    HPDF_Page_SetRGBFill(h->page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
                          (HPDF_REAL)((rgb >> 8) & 0xFF) / 255.0f, (HPDF_REAL)(rgb & 0xFF) / 255.0f);
 }
 
@@ -164,11 +190,19 @@ static void dev_text(void *ctx, enum pdf_font f, double size, uint32_t rgb, doub
     h->buf.len = 0;
     pdf_hpdf_clean(h, f, s, n, &h->buf);
     sb_buf_putc(&h->buf, '\0');
-    HPDF_Page_BeginText(h->page);
-    HPDF_Page_SetFontAndSize(h->page, h->font[f], (HPDF_REAL)size);
-    set_fill(h->page, rgb);
-    HPDF_Page_TextOut(h->page, (HPDF_REAL)x, (HPDF_REAL)y, h->buf.data);
-    HPDF_Page_EndText(h->page);
+    if (!h->in_text) {
+        HPDF_Page_BeginText(h->page);
+        h->in_text = true;
+    }
+    if (h->cur_font != (int)f || h->cur_size != size) {
+        HPDF_Page_SetFontAndSize(h->page, h->font[f], (HPDF_REAL)size);
+        h->cur_font = (int)f;
+        h->cur_size = size;
+    }
+    set_fill(h, rgb);
+    /* An absolute position: nothing accumulates from one text to the next. */
+    HPDF_Page_SetTextMatrix(h->page, 1, 0, 0, 1, (HPDF_REAL)x, (HPDF_REAL)y);
+    HPDF_Page_ShowText(h->page, h->buf.data);
 }
 
 static void dev_rect(void *ctx, double x, double y, double w, double hh, uint32_t rgb)
@@ -176,7 +210,8 @@ static void dev_rect(void *ctx, double x, double y, double w, double hh, uint32_
     struct pdf_hpdf *h = ctx;
     if (!h->page)
         return;
-    set_fill(h->page, rgb);
+    end_text(h);
+    set_fill(h, rgb);
     HPDF_Page_Rectangle(h->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)hh);
     HPDF_Page_Fill(h->page);
 }
@@ -186,9 +221,16 @@ static void dev_line(void *ctx, double x0, double y0, double x1, double y1, doub
     struct pdf_hpdf *h = ctx;
     if (!h->page)
         return;
-    HPDF_Page_SetLineWidth(h->page, (HPDF_REAL)lw);
-    HPDF_Page_SetRGBStroke(h->page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
-                           (HPDF_REAL)((rgb >> 8) & 0xFF) / 255.0f, (HPDF_REAL)(rgb & 0xFF) / 255.0f);
+    end_text(h);
+    if (h->cur_lw != lw) {
+        HPDF_Page_SetLineWidth(h->page, (HPDF_REAL)lw);
+        h->cur_lw = lw;
+    }
+    if (h->cur_stroke != rgb) {
+        HPDF_Page_SetRGBStroke(h->page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
+                               (HPDF_REAL)((rgb >> 8) & 0xFF) / 255.0f, (HPDF_REAL)(rgb & 0xFF) / 255.0f);
+        h->cur_stroke = rgb;
+    }
     HPDF_Page_MoveTo(h->page, (HPDF_REAL)x0, (HPDF_REAL)y0);
     HPDF_Page_LineTo(h->page, (HPDF_REAL)x1, (HPDF_REAL)y1);
     HPDF_Page_Stroke(h->page);
@@ -197,6 +239,8 @@ static void dev_line(void *ctx, double x0, double y0, double x1, double y1, doub
 static void dev_page(void *ctx, double w, double hh)
 {
     struct pdf_hpdf *h = ctx;
+    end_text(h);
+    fresh_state(h);
     h->page = HPDF_AddPage(h->doc);
     if (!h->page)
         return;
@@ -332,6 +376,7 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
     for (int f = 0; f < PDF_FONT_COUNT; f++)
         if (load_font(h, (enum pdf_font)f, font_dir, e) < 0)
             goto fail;
+    fresh_state(h);
     h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link};
     *out = h;
     return 0;
@@ -368,6 +413,7 @@ int pdf_hpdf_info(struct pdf_hpdf *h, const char *title, const char *author, con
 
 int pdf_hpdf_save(struct pdf_hpdf *h, const char *path, struct sb_err *e)
 {
+    end_text(h);
     resolve_links(h);
     if (h->err_no)
         return hpdf_fail(h, e, path, 0);

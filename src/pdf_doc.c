@@ -240,6 +240,15 @@ char *pdf_doc_fit_line(const struct pdf_lay *l, enum pdf_font f, double size, co
 void pdf_doc_contents(struct pdf_doc *d)
 {
     struct pdf_lay *l = &d->lay;
+    if (d->defer_contents) {
+        /* Sections start on a new page, so the contents' own pages only shift what follows. */
+        d->contents_after = l->page;
+        toc_add(d, 0, "Contents");
+        d->contents_entry = d->ntoc - 1;
+        d->toc[d->ntoc - 1].page = l->page + 1;
+        d->toc[d->ntoc - 1].y = l->top;
+        return;
+    }
     pdf_doc_section(d, "Contents");
     for (size_t i = 0; i < d->nprev; i++) {
         const struct pdf_toc_entry *t = &d->prev_toc[i];

@@ -52,6 +52,9 @@ struct pdf_doc {
     size_t nprev;
     int total_pages;                      /**< from the previous pass; 0 = not known yet */
     bool detail_full;                     /**< --pdf-detail full: every result with its evidence */
+    bool defer_contents;                  /**< layout pass: the contents takes no page yet (see render_pdf.c) */
+    int contents_after;                   /**< the page the contents follows (set when deferred) */
+    size_t contents_entry;                /**< its own toc entry (set when deferred) */
     struct pdf_index_entry *index;        /**< rows printed by the findings, for the resource index */
     size_t nindex, capindex;
 };

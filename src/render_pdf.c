@@ -1,8 +1,9 @@
 /*
- * The auditor-ready PDF report (libharu). The document is laid out in passes: dry passes learn
- * where each heading lands and how many pages there are; the last pass draws the table of
- * contents and "Page N of M" with those numbers. The table of contents takes one line per
- * entry, so once the number of entries is known the page numbers cannot move any more.
+ * The auditor-ready PDF report (libharu). The document is laid out twice: a dry pass learns
+ * where each heading lands and how many pages there are, and the drawing pass prints the table
+ * of contents and "Page N of M" with those numbers. The dry pass leaves the contents out: it
+ * takes one line per entry and starts and ends on a page of its own, so its length follows from
+ * the number of entries alone, and every later page moves down by exactly that many pages.
  */
 #include "render.h"
 
@@ -17,7 +18,6 @@
 
 #define MM (72.0 / 25.4)
 #define MARGIN (18 * MM)
-#define MAX_DRY_PASSES 4
 
 static void write_document(struct pdf_doc *d)
 {
@@ -90,24 +90,30 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
         goto cleanup;
     const struct pdf_dev *dev = pdf_hpdf_dev(h);
 
+    /* One layout pass without the contents, whose length depends only on its number of entries;
+     * then the contents alone, to learn its pages; then everything after it moves down by that. */
     struct pdf_doc d;
-    for (int pass = 0; pass < MAX_DRY_PASSES; pass++) {
-        doc_init(&d, r, dev, true, pw, ph, title, full);
-        d.prev_toc = toc;
-        d.nprev = ntoc;
-        d.total_pages = total;
-        write_document(&d);
-        free(d.index);
-        /* Stable once the contents printed as many entries as the pass found, on the same pages. */
-        bool stable = d.ntoc == ntoc && same_pages(toc, ntoc, d.toc, d.ntoc) && total == d.lay.page;
-        bool counted = d.ntoc == ntoc;
-        pdf_doc_free_toc(toc, ntoc);
-        toc = d.toc;
-        ntoc = d.ntoc;
-        total = d.lay.page;
-        if (stable || (counted && pass > 0))
-            break;
-    }
+    doc_init(&d, r, dev, true, pw, ph, title, full);
+    d.defer_contents = true;
+    write_document(&d);
+    free(d.index);
+    toc = d.toc;
+    ntoc = d.ntoc;
+    total = d.lay.page;
+    int after = d.contents_after;
+    size_t own = d.contents_entry;
+    doc_init(&d, r, dev, true, pw, ph, title, full);
+    d.prev_toc = toc;
+    d.nprev = ntoc;
+    pdf_lay_new_page(&d.lay); /* stands for the pages before the contents */
+    int before = d.lay.page;
+    pdf_doc_contents(&d);
+    int contents_pages = d.lay.page - before;
+    pdf_doc_free_toc(d.toc, d.ntoc);
+    for (size_t i = 0; i < ntoc; i++)
+        if (toc[i].page > after && i != own)
+            toc[i].page += contents_pages;
+    total += contents_pages;
 
     doc_init(&d, r, dev, false, pw, ph, title, full);
     d.prev_toc = toc;
