@@ -17,10 +17,16 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
                                          "summary", "evidence", "remediation", "exception_kind", "exception_id",
                                          "exception_expires", "exception_state", "population_complete"};
     const size_t ncols = sizeof header / sizeof *header;
+    /* Written row by row as it is produced: memory does not grow with the estate. */
+    struct sb_stream w;
+    if (sb_stream_open(&w, out_path, e) != 0)
+        return -1;
     struct sb_buf b = {0};
     for (size_t i = 0; i < ncols; i++)
         sb_csv_cell(&b, header[i], i + 1 == ncols);
-    for (size_t i = 0; i < r->nresults; i++) {
+    for (size_t i = 0; i < r->nresults && !w.err; i++) {
+        sb_stream_write(&w, b.data, b.len);
+        b.len = 0;
         const struct sb_result *res = &r->results[i];
         struct sb_buf ev = {0};
         for (size_t k = 0; k < res->nevidence; k++) {
@@ -39,7 +45,7 @@ int render_csv(const struct sb_report *r, const struct sb_render_opts *o, const 
             sb_csv_cell(&b, cells[c], c + 1 == ncols);
         sb_buf_free(&ev);
     }
-    int rc = sb_write_file(out_path, b.data, b.len, e);
+    sb_stream_write(&w, b.data, b.len);
     sb_buf_free(&b);
-    return rc;
+    return sb_stream_close(&w, out_path, e);
 }

@@ -6,6 +6,7 @@
 #include "err.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,8 @@ static void add_completeness(cJSON *scope, const struct sb_report *r)
     }
 }
 
-cJSON *report_to_json(const struct sb_report *r)
+/* The whole report; with `results` false the results array is left empty (render_json streams it). */
+static cJSON *report_tree(const struct sb_report *r, bool results)
 {
     const struct sb_baseline *b = r->baseline;
     cJSON *root = cJSON_CreateObject();
@@ -200,9 +202,9 @@ cJSON *report_to_json(const struct sb_report *r)
     }
     free(dc);
 
-    cJSON *results = cJSON_AddArrayToObject(root, "results");
-    for (size_t i = 0; i < r->nresults; i++)
-        cJSON_AddItemToArray(results, result_json(&r->results[i]));
+    cJSON *res = cJSON_AddArrayToObject(root, "results");
+    for (size_t i = 0; results && i < r->nresults; i++)
+        cJSON_AddItemToArray(res, result_json(&r->results[i]));
 
     cJSON *exc = cJSON_AddArrayToObject(root, "exceptions");
     for (size_t i = 0; i < r->nexceptions; i++) {
@@ -254,19 +256,99 @@ cJSON *report_to_json(const struct sb_report *r)
     return root;
 }
 
+cJSON *report_to_json(const struct sb_report *r)
+{
+    return report_tree(r, true);
+}
+
+/*
+ * report.json is written as it is produced: every top-level member but "results" comes from the
+ * same tree report_to_json builds (so every key stays), and the results are built and printed
+ * one at a time. The bytes are exactly cJSON_Print's: a value printed alone is re-indented by the
+ * depth it has in the document (cJSON prints a newline only as formatting, never inside a string).
+ */
+static void put(struct sb_stream *w, const char *s, size_t n)
+{
+    sb_stream_write(w, s, n);
+}
+
+static void put_indented(struct sb_stream *w, const char *text, int depth)
+{
+    static const char tabs[] = "\t\t\t\t\t\t\t\t";
+    for (const char *p = text;;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl) {
+            put(w, p, strlen(p));
+            return;
+        }
+        put(w, p, (size_t)(nl - p + 1));
+        put(w, tabs, (size_t)depth);
+        p = nl + 1;
+    }
+}
+
+/* Print an item as cJSON_Print would at `depth`; false when cJSON runs out of memory. */
+static bool put_value(struct sb_stream *w, const cJSON *item, int depth)
+{
+    char *text = cJSON_Print(item);
+    if (!text)
+        return false;
+    put_indented(w, text, depth);
+    cJSON_free(text);
+    return true;
+}
+
+static bool put_key(struct sb_stream *w, const char *key)
+{
+    cJSON *k = cJSON_CreateString(key);
+    char *text = k ? cJSON_PrintUnformatted(k) : NULL;
+    cJSON_Delete(k);
+    if (!text)
+        return false;
+    put(w, "\t", 1);
+    put(w, text, strlen(text));
+    put(w, ":\t", 2);
+    cJSON_free(text);
+    return true;
+}
+
+static bool put_results(struct sb_stream *w, const struct sb_report *r)
+{
+    put(w, "[", 1);
+    for (size_t i = 0; i < r->nresults && !w->err; i++) {
+        cJSON *o = result_json(&r->results[i]);
+        bool ok = put_value(w, o, 2);
+        cJSON_Delete(o);
+        if (!ok)
+            return false;
+        if (i + 1 < r->nresults)
+            put(w, ", ", 2);
+    }
+    put(w, "]", 1);
+    return true;
+}
+
 int render_json(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
     (void)o;
-    cJSON *root = report_to_json(r);
-    char *text = cJSON_Print(root);
+    struct sb_stream w;
+    if (sb_stream_open(&w, out_path, e) != 0)
+        return -1;
+    cJSON *root = report_tree(r, false);
+    bool ok = root != NULL;
+    put(&w, "{\n", 2);
+    for (const cJSON *m = root ? root->child : NULL; m && ok && !w.err; m = m->next) {
+        ok = put_key(&w, m->string);
+        if (ok && strcmp(m->string, "results") == 0)
+            ok = put_results(&w, r);
+        else if (ok)
+            ok = put_value(&w, m, 1);
+        put(&w, m->next ? ",\n" : "\n", m->next ? 2 : 1);
+    }
+    put(&w, "}\n", 2);
     cJSON_Delete(root);
-    if (!text)
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing JSON", out_path);
-    struct sb_buf b = {0};
-    sb_buf_puts(&b, text);
-    sb_buf_putc(&b, '\n');
-    cJSON_free(text);
-    int rc = sb_write_file(out_path, b.data, b.len, e);
-    sb_buf_free(&b);
+    int rc = sb_stream_close(&w, out_path, e);
+    if (rc == 0 && !ok)
+        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing JSON", out_path);
     return rc;
 }

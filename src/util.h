@@ -92,6 +92,19 @@ int sb_temp_sibling(char *tmp_path, size_t tmp_size, const char *path, struct sb
 int sb_rename_into_place(const char *tmp_path, const char *path, struct sb_err *e);
 /** Write a whole buffer to path (not atomic: renderers write to a temp path the driver renames). */
 int sb_write_file(const char *path, const void *data, size_t n, struct sb_err *e);
+
+/**
+ * A file written piece by piece (a report streamed as it is produced). Writes after a failure
+ * are skipped; sb_stream_close reports the first failure ("PATH: write failed: <reason>") and
+ * closes the file either way. The caller removes a file that failed.
+ */
+struct sb_stream {
+    FILE *f;
+    int err;
+};
+int sb_stream_open(struct sb_stream *s, const char *path, struct sb_err *e);
+void sb_stream_write(struct sb_stream *s, const void *data, size_t n);
+int sb_stream_close(struct sb_stream *s, const char *path, struct sb_err *e);
 /** Write a whole buffer atomically to path. */
 int sb_write_file_atomic(const char *path, const void *data, size_t n, struct sb_err *e);
 

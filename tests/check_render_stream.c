@@ -1,0 +1,140 @@
+/* report.json and report.csv are streamed: the same bytes as the whole-document forms (src/render_json.c, render_csv.c). */
+#include "assess.h"
+#include "baseline.h"
+#include "err.h"
+#include "render.h"
+#include "report_json.h"
+#include "util.h"
+
+#include "testutil.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+    struct sb_baseline *b;
+    struct sb_report *r;
+};
+
+/* The sample estate with its exceptions: every key of the contract has a value somewhere. */
+static struct fixture load(void)
+{
+    struct fixture fx = {0};
+    const char *src = tu_src_dir();
+    char *bpath = sb_path_join(src, "templates/baselines/expressroute.json");
+    char *in[3] = {sb_path_join(src, "sample-reports/estate/snapshot-contoso.json"),
+                   sb_path_join(src, "sample-reports/estate/arg-export-fabrikam.json"),
+                   sb_path_join(src, "sample-reports/estate/diagnostic-settings-fabrikam.json")};
+    char *exc = sb_path_join(src, "sample-reports/estate/exceptions.json");
+    struct sb_err e = {0};
+    struct sb_assess_opts o = {(const char *const *)in, 3, NULL, exc, 0, "Org \"quoted\"\ttab", NULL};
+    ck_assert_msg(baseline_load(&fx.b, bpath, &e) == 0, "%s", e.msg);
+    ck_assert_msg(assess_run(&fx.r, fx.b, &o, &e) == 0, "%s", e.msg);
+    for (int i = 0; i < 3; i++)
+        free(in[i]);
+    free(exc);
+    free(bpath);
+    return fx;
+}
+
+static void add_changes(struct sb_report *r)
+{
+    struct sb_changes *c = sb_xcalloc(1, sizeof *c);
+    c->previous_name = sb_xstrdup("q2/report.json");
+    c->previous_sha256 = sb_xstrdup("00ff");
+    c->previous_generated = sb_xstrdup("2026-06-30T00:00:00Z");
+    c->n = 1;
+    c->items = sb_xcalloc(1, sizeof *c->items);
+    c->items[0] = (struct sb_change){SB_CHANGE_STATUS, sb_xstrdup(r->results[0].id), sb_xstrdup("NS-1"),
+                                     sb_xstrdup("Network Security Group Support"), NULL, NULL, sb_xstrdup("pass"),
+                                     sb_xstrdup("fail")};
+    r->changes = c;
+}
+
+static void json_matches_tree(struct sb_report *r, const char *name)
+{
+    char *dir = tu_tmpdir(name);
+    char *path = sb_path_join(dir, "report.json");
+    struct sb_err e = {0};
+    ck_assert_msg(render_json(r, NULL, path, &e) == 0, "%s", e.msg);
+    size_t n;
+    char *got = tu_slurp(path, &n);
+    cJSON *root = report_to_json(r);
+    char *want = cJSON_Print(root);
+    cJSON_Delete(root);
+    size_t wn = strlen(want);
+    ck_assert_uint_eq(n, wn + 1);
+    ck_assert(memcmp(got, want, wn) == 0);
+    ck_assert_int_eq(got[wn], '\n');
+    cJSON_free(want);
+    free(got);
+    free(path);
+    free(dir);
+}
+
+START_TEST(streamed_json_is_cjson_print)
+{
+    struct fixture fx = load();
+    ck_assert_uint_gt(fx.r->nresults, 10);
+    json_matches_tree(fx.r, "stream-json");
+    add_changes(fx.r);
+    json_matches_tree(fx.r, "stream-json-changes");
+    report_free(fx.r);
+    baseline_free(fx.b);
+}
+END_TEST
+
+START_TEST(no_results_still_valid)
+{
+    struct fixture fx = load();
+    size_t n = fx.r->nresults;
+    fx.r->nresults = 0; /* the results stay owned: restored before freeing */
+    json_matches_tree(fx.r, "stream-json-empty");
+    fx.r->nresults = n;
+    report_free(fx.r);
+    baseline_free(fx.b);
+}
+END_TEST
+
+START_TEST(csv_rows_and_write_errors)
+{
+    struct fixture fx = load();
+    char *dir = tu_tmpdir("stream-csv");
+    char *path = sb_path_join(dir, "report.csv");
+    struct sb_err e = {0};
+    ck_assert_msg(render_csv(fx.r, NULL, path, &e) == 0, "%s", e.msg);
+    size_t n;
+    char *got = tu_slurp(path, &n);
+    size_t rows = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        rows += got[i] == '\r' && got[i + 1] == '\n';
+    /* Header plus one row per result (evidence cells hold bare LFs only). */
+    ck_assert_uint_eq(rows, fx.r->nresults + 1);
+    ck_assert(strncmp(got, "id,control,", 11) == 0);
+    free(got);
+    /* A full device: the error names the file, and says the write failed. */
+    struct sb_err full = {0};
+    ck_assert_int_eq(render_csv(fx.r, NULL, "/dev/full", &full), -1);
+    ck_assert_int_eq(full.code, SB_EXIT_OUTPUT);
+    ck_assert_msg(strstr(full.msg, "/dev/full: write failed") != NULL, "%s", full.msg);
+    struct sb_err fullj = {0};
+    ck_assert_int_eq(render_json(fx.r, NULL, "/dev/full", &fullj), -1);
+    ck_assert_msg(strstr(fullj.msg, "/dev/full: write failed") != NULL, "%s", fullj.msg);
+    free(path);
+    free(dir);
+    report_free(fx.r);
+    baseline_free(fx.b);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("render_stream");
+    TCase *t = tcase_create("stream");
+    tcase_add_test(t, streamed_json_is_cjson_print);
+    tcase_add_test(t, no_results_still_valid);
+    tcase_add_test(t, csv_rows_and_write_errors);
+    suite_add_tcase(s, t);
+    return tu_run(s);
+}
