@@ -167,7 +167,10 @@ void ev_evidence(struct sb_result *res, const char *resource_id, const char *pat
 {
     res->evidence = sb_xrealloc(res->evidence, (res->nevidence + 1) * sizeof *res->evidence);
     struct sb_evidence *ev = &res->evidence[res->nevidence++];
-    ev->resource_id = sb_xstrdup(resource_id);
+    /* Most evidence is read on the result's own resource: share its id (report.h, free_result). */
+    ev->resource_id = resource_id && res->resource_id && strcmp(resource_id, res->resource_id) == 0
+                          ? res->resource_id
+                          : sb_xstrdup(resource_id);
     ev->path = sb_xstrdup(path);
     ev->value = sb_xstrdup(sb_empty(value) ? "(absent)" : value);
     ev->expected = sb_xstrdup(expected);

@@ -172,7 +172,6 @@ char *sb_result_status_text(const struct sb_result *res)
 static void free_result(struct sb_result *res)
 {
     free(res->id);
-    free(res->resource_id);
     free(res->resource_name);
     free(res->resource_type);
     free(res->subscription_id);
@@ -180,13 +179,15 @@ static void free_result(struct sb_result *res)
     free(res->summary);
     free(res->remediation);
     for (size_t i = 0; i < res->nevidence; i++) {
-        free(res->evidence[i].resource_id);
+        if (res->evidence[i].resource_id != res->resource_id)
+            free(res->evidence[i].resource_id);
         free(res->evidence[i].path);
         free(res->evidence[i].value);
         free(res->evidence[i].expected);
         free(res->evidence[i].source);
     }
     free(res->evidence);
+    free(res->resource_id); /* after the evidence, which may share it */
 }
 
 void sb_changes_free(struct sb_changes *c)

@@ -41,7 +41,8 @@ const char *sb_severity_id(enum sb_severity s); /**< "none", "low", "medium", "h
 
 /** What was read: never a secret value. */
 struct sb_evidence {
-    char *resource_id; /**< the resource the value was read from (may differ from the result's) */
+    char *resource_id; /**< the resource the value was read from (may differ from the result's); when it is
+                            the result's own, the same pointer as sb_result.resource_id (freed once) */
     char *path;        /**< JSON property path, e.g. "properties.subnets[0].properties.networkSecurityGroup.id" */
     char *value;       /**< observed value rendered as text; "(absent)" when missing/null/"" */
     char *expected;    /**< the pass condition in words, e.g. "absent" or "non-empty Key Vault secret URI" */
