@@ -28,7 +28,8 @@ static struct fixture load(void)
                    sb_path_join(src, "sample-reports/estate/diagnostic-settings-fabrikam.json")};
     char *exc = sb_path_join(src, "sample-reports/estate/exceptions.json");
     struct sb_err e = {0};
-    struct sb_assess_opts o = {(const char *const *)in, 3, NULL, exc, 0, "Org \"quoted\"\ttab", NULL};
+    struct sb_assess_opts o = {.inputs = (const char *const *)in, .ninputs = 3, .exceptions_path = exc,
+                               .organisation = "Org \"quoted\"\ttab"};
     ck_assert_msg(baseline_load(&fx.b, bpath, &e) == 0, "%s", e.msg);
     ck_assert_msg(assess_run(&fx.r, fx.b, &o, &e) == 0, "%s", e.msg);
     for (int i = 0; i < 3; i++)
@@ -46,9 +47,10 @@ static void add_changes(struct sb_report *r)
     c->previous_generated = sb_xstrdup("2026-06-30T00:00:00Z");
     c->n = 1;
     c->items = sb_xcalloc(1, sizeof *c->items);
-    c->items[0] = (struct sb_change){SB_CHANGE_STATUS, sb_xstrdup(r->results[0].id), sb_xstrdup("NS-1"),
-                                     sb_xstrdup("Network Security Group Support"), NULL, NULL, sb_xstrdup("pass"),
-                                     sb_xstrdup("fail")};
+    c->items[0] = (struct sb_change){.kind = SB_CHANGE_STATUS, .finding_id = sb_xstrdup(r->results[0].id),
+                                     .control = sb_xstrdup("NS-1"),
+                                     .feature = sb_xstrdup("Network Security Group Support"),
+                                     .old_value = sb_xstrdup("pass"), .new_value = sb_xstrdup("fail")};
     r->changes = c;
 }
 
