@@ -62,6 +62,8 @@ struct dreport {
     struct dsub *subs;
     size_t nsubs;
     bool has_subs; /* the report records scope.subscriptions */
+    char **rids;   /* lower-cased resource ids, sorted (index_resources) */
+    size_t nrids;
     struct dfinding *f;
     size_t nf;
     struct dexception *x;
@@ -75,6 +77,9 @@ static void dreport_free(struct dreport *d)
     free(d->f);
     free(d->x);
     free(d->subs);
+    for (size_t i = 0; i < d->nrids; i++)
+        free(d->rids[i]);
+    free(d->rids);
 }
 
 /* Reading: strict about the keys we use, silent about the rest. */
@@ -304,12 +309,29 @@ static char *finding_subscription(const struct dfinding *f)
     return NULL;
 }
 
+static int cmp_lower(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The report's resource ids, lower-cased and sorted once, for lookups (thousands of absent findings are common). */
+static void index_resources(struct dreport *d)
+{
+    d->rids = sb_xcalloc(d->nf + 1, sizeof *d->rids);
+    for (size_t i = 0; i < d->nf; i++)
+        if (d->f[i].resource_id)
+            d->rids[d->nrids++] = sb_lower(d->f[i].resource_id);
+    sb_sort(d->rids, d->nrids, sizeof *d->rids, cmp_lower);
+}
+
 static bool has_resource(const struct dreport *d, const char *resource_id)
 {
-    for (size_t i = 0; resource_id && i < d->nf; i++)
-        if (d->f[i].resource_id && sb_ieq(d->f[i].resource_id, resource_id))
-            return true;
-    return false;
+    if (!resource_id)
+        return false;
+    char *key = sb_lower(resource_id);
+    bool found = bsearch(&key, d->rids, d->nrids, sizeof *d->rids, cmp_lower) != NULL;
+    free(key);
+    return found;
 }
 
 /* Why a previously failing finding is not in the current report: deleted only when the current run read its
@@ -545,6 +567,7 @@ int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSO
     int rc = -1;
     if (read_report(&old, old_doc, e) != 0 || read_report(&cur, new_doc, e) != 0)
         goto cleanup;
+    index_resources(&cur);
 
     for (size_t i = 0; i < cur.nf; i++) {
         const struct dfinding *o = find_finding(&old, cur.f[i].id);
