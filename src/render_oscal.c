@@ -194,6 +194,7 @@ static cJSON *observation_json(const struct sb_report *r, const struct sb_result
         prop(o, "property-path", true, ev->path, group);
         prop(o, "observed-value", true, ev->value, group);
         prop(o, "expected", true, ev->expected, group);
+        prop(o, "evidence-source", true, ev->source, group);
     }
     cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "methods"), cJSON_CreateString("TEST"));
     if (res->resource_id) {

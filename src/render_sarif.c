@@ -156,6 +156,8 @@ static cJSON *result_json(const struct sb_result *res, int rule_index)
         cJSON_AddStringToObject(e, "value", x->value ? x->value : "");
         if (x->expected)
             cJSON_AddStringToObject(e, "expected", x->expected);
+        if (x->source)
+            cJSON_AddStringToObject(e, "source", x->source);
         cJSON_AddItemToArray(ev, e);
     }
     return o;

@@ -114,6 +114,7 @@ for x, f in zip(rep["results"], finds):
         g = props(o, f"evidence-{k}")
         assert g["property-path"] == [" ".join(ev["path"].split())], (g, ev)
         assert g["observed-value"] == [" ".join(ev["value"].split())], (g, ev)
+        assert g.get("evidence-source") == ([" ".join(ev["source"].split())] if ev.get("source") else None), (g, ev)
     # relevant evidence: the resource-state inputs, by their back-matter resource and hash
     hrefs = [e["href"] for e in o["relevant-evidence"]]
     assert [sha_of(back[h[1:]])[1] for h in hrefs] == [i["sha256"] for i in inputs]
@@ -162,6 +163,7 @@ for x, s in zip(want, run["results"]):
     assert s["message"]["text"].startswith(x["summary"])
     for ev in x["evidence"]:
         assert ev["path"] in s["message"]["text"]
+    assert [e.get("source") for e in s["properties"]["evidence"]] == [ev.get("source") for ev in x["evidence"]]
     if x["resource_id"]:
         [loc] = s["locations"]
         [ll] = loc["logicalLocations"]
