@@ -68,6 +68,12 @@ static int check_basename_collision(const char *basename)
     static const char *const manifest_files[] = {SB_MANIFEST_JSON, SB_MANIFEST_SHA256, SB_MANIFEST_SIG};
     for (const struct sb_renderer *r = sb_renderers; r->name; r++) {
         char *name = sb_xasprintf("%s%s", basename, r->extension);
+        /* The manifest lists only names it can print and verify can open: refuse the rest now, not
+         * after every format was rendered. */
+        if (!manifest_name_is_safe(name)) {
+            free(name);
+            return cli_usage_error("report", "--basename: no control characters or backslashes");
+        }
         for (size_t i = 0; i < sizeof manifest_files / sizeof *manifest_files; i++) {
             if (strcmp(name, manifest_files[i]) == 0) {
                 int rc = cli_usage_error("report", "--basename: '%s' would make %s, which is the manifest's own file",

@@ -77,6 +77,10 @@ for b in manifest; do
   expect_exit 2 "--basename $b, csv only" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --format csv --basename "$b" --out-dir "$TMP/ob"
   dir_empty "$TMP/ob"
 done
+expect_exit 2 "--basename with a newline" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --basename "$(printf 'a\nb')" --out-dir "$TMP/ob"
+stderr_has "--basename: no control characters"
+expect_exit 2 "--basename with a backslash" "$SB_BIN" report --input "$ESTATE/snapshot-contoso.json" --basename 'a\b' --out-dir "$TMP/ob"
+dir_empty "$TMP/ob"
 expect_exit 0 "--basename manifests is fine" "$SB_BIN" report --quiet --input "$ESTATE/snapshot-contoso.json" --format json --basename manifests --out-dir "$TMP/okb"
 check "manifests.json written" test -s "$TMP/okb/manifests.json"
 check "manifest.json written" test -s "$TMP/okb/manifest.json"
