@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "err.h"
 #include "json_parse.h"
+#include "safe_open.h"
 #include "sign.h"
 #include "util.h"
 
@@ -240,75 +241,17 @@ static int cmp_vfile(const void *a, const void *b)
     return strcmp(((const struct vfile *)a)->name, ((const struct vfile *)b)->name);
 }
 
-/* What open_inside found at a name, when it is not an openable regular file. */
-enum opened { OPENED, GONE, SYMLINK, NOT_REGULAR, OPEN_ERROR };
-
-/*
- * Open a listed name for reading only when it is a regular file inside the directory: every
- * component is opened from the directory with O_NOFOLLOW (a symbolic link anywhere on the way is
- * refused, so nothing outside can be reached), the type is checked before opening (a FIFO or a
- * device is never opened), and again after (O_NONBLOCK: a file swapped for a FIFO in between
- * cannot block us).
- */
-static enum opened open_inside(int *out_fd, int dfd, const char *name, int *err)
-{
-    *out_fd = -1;
-    *err = 0;
-    char *copy = sb_xstrdup(name);
-    int cur = dfd;
-    enum opened rc = OPENED;
-    char *comp = copy;
-    for (char *slash; (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
-        *slash = '\0';
-        int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0) {
-            *err = errno;
-            rc = errno == ENOENT ? GONE : errno == ELOOP ? SYMLINK : errno == ENOTDIR ? NOT_REGULAR : OPEN_ERROR;
-            break;
-        }
-        if (cur != dfd)
-            close(cur);
-        cur = next;
-    }
-    struct stat before, after;
-    if (rc == OPENED && fstatat(cur, comp, &before, AT_SYMLINK_NOFOLLOW) != 0) {
-        *err = errno;
-        rc = errno == ENOENT ? GONE : OPEN_ERROR;
-    }
-    if (rc == OPENED && S_ISLNK(before.st_mode))
-        rc = SYMLINK;
-    else if (rc == OPENED && !S_ISREG(before.st_mode))
-        rc = NOT_REGULAR;
-    if (rc == OPENED) {
-        int fd = openat(cur, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0) {
-            *err = errno;
-            rc = errno == ENOENT ? GONE : errno == ELOOP ? SYMLINK : OPEN_ERROR;
-        } else if (fstat(fd, &after) != 0 || !S_ISREG(after.st_mode) || after.st_ino != before.st_ino
-                   || after.st_dev != before.st_dev) {
-            close(fd);
-            rc = NOT_REGULAR;
-        } else {
-            *out_fd = fd;
-        }
-    }
-    if (cur != dfd)
-        close(cur);
-    free(copy);
-    return rc;
-}
-
 /* The verdict word and the explanation for a name that could not be opened. */
-static const char *refusal(enum opened o, int err, const char **why)
+static const char *refusal(enum sb_opened o, int err, const char **why)
 {
     switch (o) {
-    case GONE:
+    case SB_OPEN_GONE:
         *why = "No such file";
         return "MISSING";
-    case SYMLINK:
+    case SB_OPEN_SYMLINK:
         *why = "a symbolic link (only regular files inside the directory are checked)";
         return "NOT A REGULAR FILE";
-    case NOT_REGULAR:
+    case SB_OPEN_NOT_REGULAR:
         *why = "not a regular file (only regular files inside the directory are checked)";
         return "NOT A REGULAR FILE";
     default:
@@ -317,52 +260,26 @@ static const char *refusal(enum opened o, int err, const char **why)
     }
 }
 
-/* Read a whole open regular file of at most `max` bytes, NUL-terminated. */
-static int read_fd(char **out, size_t *out_len, int fd, const char *name, size_t max, struct sb_err *e)
-{
-    struct sb_buf b = {0};
-    char chunk[65536];
-    for (;;) {
-        ssize_t got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            sb_buf_free(&b);
-            return sb_err_set(e, SB_EXIT_VERIFY, "%s: read error: %s", name, strerror(errno));
-        }
-        if (got == 0)
-            break;
-        if (b.len + (size_t)got > max) {
-            sb_buf_free(&b);
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: larger than the %zu-byte limit", name, max);
-        }
-        sb_buf_add(&b, chunk, (size_t)got);
-    }
-    *out_len = b.len;
-    *out = sb_buf_take(&b);
-    return 0;
-}
-
 /*
- * Read one of the manifest files through open_inside; prints its refusal line and counts the
+ * Read one of the manifest files through sb_open_inside; prints its refusal line and counts the
  * problem when it cannot (`if_absent`: the explanation when the file does not exist).
  */
 static int read_inside(struct vstate *s, char **out, size_t *out_len, const char *name, size_t max,
                        const char *if_absent)
 {
     int fd, err;
-    enum opened o = open_inside(&fd, s->dfd, name, &err);
-    if (o != OPENED) {
+    enum sb_opened o = sb_open_inside(&fd, s->dfd, name, &err);
+    if (o != SB_OPENED) {
         const char *why;
         printf("%s: %s\n", name, refusal(o, err, &why));
-        if (o == GONE)
+        if (o == SB_OPEN_GONE)
             problem(s, "%s: %s", s->dir, if_absent);
         else
             problem(s, "%s/%s: %s", s->dir, name, why);
         return -1;
     }
     struct sb_err e = {0};
-    int rc = read_fd(out, out_len, fd, name, max, &e);
+    int rc = sb_read_fd(out, out_len, fd, name, max, &e);
     close(fd);
     if (rc != 0) {
         printf("%s: MISSING\n", name);
@@ -388,8 +305,8 @@ static void check_files(struct vstate *s)
             continue;
         }
         int fd, err;
-        enum opened o = open_inside(&fd, s->dfd, f->name, &err);
-        if (o != OPENED) {
+        enum sb_opened o = sb_open_inside(&fd, s->dfd, f->name, &err);
+        if (o != SB_OPENED) {
             const char *why;
             printf("%s: %s\n", f->shown, refusal(o, err, &why));
             problem(s, "%s/%s: %s", s->dir, f->shown, why);
