@@ -328,8 +328,8 @@ int assess_run(struct sb_report **out, const struct sb_baseline *b, const struct
         if (exceptions_load(&r->exceptions, &r->nexceptions, o->exceptions_path, exbuf, len, r->generated_at, e) != 0 ||
             exceptions_check_baseline(r->exceptions, r->nexceptions, b, o->exceptions_path, e) != 0)
             goto done;
-        exceptions_review(r->exceptions, r->nexceptions, r->generated_at,
-                          o->max_exception_days > 0 ? o->max_exception_days : SB_MAX_EXCEPTION_DAYS);
+        r->max_exception_days = o->max_exception_days > 0 ? o->max_exception_days : SB_MAX_EXCEPTION_DAYS;
+        exceptions_review(r->exceptions, r->nexceptions, r->generated_at, r->max_exception_days);
         char sha[65];
         sb_sha256_hex(exbuf, len, sha);
         add_input(r, "exceptions", o->exceptions_path, NULL, len, sha);

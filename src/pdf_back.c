@@ -1,9 +1,11 @@
 /* The back of the PDF report: exceptions, collection gaps, changes, method appendix. */
 #include "eval.h"
+#include "exceptions.h"
 #include "pdf_doc.h"
 
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,21 +303,107 @@ static void rules_table(struct pdf_doc *d)
         }
 }
 
-static char *rerun_command(const struct sb_report *r)
+/* A shell word: left bare when it is plainly safe, else single-quoted ('\'' for a quote inside). */
+static void shell_word(struct sb_buf *b, const char *s)
 {
+    bool plain = *s != '\0';
+    for (const char *p = s; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                strchr("_./:=@%+,-", *p) != NULL;
+    if (plain) {
+        sb_buf_puts(b, s);
+        return;
+    }
+    sb_buf_putc(b, '\'');
+    for (const char *p = s; *p; p++)
+        sb_buf_puts(b, *p == '\'' ? "'\\''" : (char[]){*p, '\0'});
+    sb_buf_putc(b, '\'');
+}
+
+static void shell_opt(struct sb_buf *b, const char *option, const char *value)
+{
+    sb_buf_printf(b, " %s ", option);
+    shell_word(b, value);
+}
+
+/* Every option that shapes the PDF, so that running the command (from the same directory, with the
+ * same files) gives this PDF byte for byte. */
+static char *rerun_command(const struct pdf_doc *d)
+{
+    const struct sb_report *r = d->r;
     static const struct {
         const char *role, *option;
     } opts[] = {{"input", "--input"}, {"baseline", "--baseline"}, {"exceptions", "--exceptions"},
                 {"previous", "--previous"}};
     struct sb_buf b = {0};
-    sb_buf_puts(&b, "mcsb-audit report");
-    for (size_t i = 0; i < r->ninputs; i++)
-        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+    sb_buf_printf(&b, "SOURCE_DATE_EPOCH=%lld mcsb-audit report", (long long)r->generated_at);
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        for (size_t i = 0; i < r->ninputs; i++)
             /* the built-in baseline needs no option: it is what runs by default */
             if (r->inputs[i].role && strcmp(r->inputs[i].role, opts[k].role) == 0 && !strstr(r->inputs[i].name, "(built-in)"))
-                sb_buf_printf(&b, " %s %s", opts[k].option, r->inputs[i].name);
+                shell_opt(&b, opts[k].option, r->inputs[i].name);
+    if (r->nexceptions && r->max_exception_days && r->max_exception_days != SB_MAX_EXCEPTION_DAYS)
+        sb_buf_printf(&b, " --max-exception-days %d", r->max_exception_days);
+    if (r->organisation)
+        shell_opt(&b, "--organisation", r->organisation);
+    if (r->classification)
+        shell_opt(&b, "--classification", r->classification);
+    if (d->lay.page_w > 600) /* US Letter is 612 pt wide, A4 595 */
+        sb_buf_puts(&b, " --paper letter");
+    if (d->detail_full)
+        sb_buf_puts(&b, " --pdf-detail full");
     sb_buf_puts(&b, " --format pdf --out-dir DIR");
     return sb_buf_take(&b);
+}
+
+/*
+ * How each rule rates severity, read from its code (src/eval_rule_*.c: the SB_SEV_* it passes with
+ * each verdict). tests/cli/pdf_method.sh checks real reports never show a severity this table does
+ * not name, so the table cannot drift from the rules silently.
+ */
+static const struct {
+    const char *rule, *rating;
+} severity_rules[] = {
+    {"ns1_vnet_integration", "Medium: an ExpressRoute gateway outside a GatewaySubnet, or a Virtual WAN gateway "
+                             "naming no hub (Fail); what the input cannot show (Not assessed)."},
+    {"ns1_nsg_support", "High: an NSG or a 0.0.0.0/0 user-defined route on GatewaySubnet, which the baseline "
+                        "says customers cannot configure and which breaks the gateway. Medium: a workload subnet "
+                        "without an NSG (Fail), or what the input cannot show (Not assessed)."},
+    {"im8_key_vault", "High: MACsec CKN/CAK not held as Key Vault secrets, or the port without an identity to read "
+                      "them (Fail), and the same questions left open by the input (Not assessed): the keys protect "
+                      "every frame on the link."},
+    {"dp3_transit_encryption", "None: the verdict records the encryption evidence; no failing verdict."},
+    {"lt4_resource_logs", "Medium: no diagnostic setting sending the resource logs to a destination (Fail), or "
+                          "settings that could not be read (Not assessed)."},
+    {"br1_native_backup", "None: Pass, or Manual for a person to attest the backup path."},
+};
+
+static void severity_table(struct pdf_doc *d)
+{
+    pdf_doc_para(d, "Severity is given to Fail and Not-assessed results only (Pass, Manual and N/A carry none) and "
+                    "orders the findings; it never changes a verdict. A result that could not be assessed because "
+                    "part of the estate was not collected is Medium. Per rule:");
+    static const double cols[2] = {0.28, 0.72};
+    struct pdf_cell hdr[2] = {pdf_doc_hcell("Rule"), pdf_doc_hcell("How severity is rated")};
+    struct pdf_table t = {.zebra = true};
+    pdf_table_begin(&d->lay, &t, 2, cols, hdr);
+    const struct sb_baseline *b = d->r->baseline;
+    for (size_t k = 0; k < sizeof severity_rules / sizeof *severity_rules; k++) {
+        /* Only rules this baseline uses, named by their features. */
+        struct sb_buf who = {0};
+        for (size_t c = 0; c < b->ncontrols; c++)
+            for (size_t i = 0; i < b->controls[c].nfeatures; i++)
+                if (b->controls[c].features[i].rule && strcmp(b->controls[c].features[i].rule, severity_rules[k].rule) == 0)
+                    sb_buf_printf(&who, "%s%s \xc2\xb7 %s", who.len ? "\n" : "", b->controls[c].id,
+                                  b->controls[c].features[i].name);
+        if (who.len) {
+            struct pdf_cell row[2] = {pdf_doc_cell(PDF_FONT_SANS, who.data),
+                                      pdf_doc_cell(PDF_FONT_SANS, severity_rules[k].rating)};
+            pdf_cell_add(&row[0], PDF_FONT_MONO, 6.5, PDF_RGB_MUTED, severity_rules[k].rule);
+            pdf_table_row(&d->lay, &t, row, 2);
+        }
+        sb_buf_free(&who);
+    }
 }
 
 void pdf_doc_method(struct pdf_doc *d)
@@ -352,12 +440,16 @@ void pdf_doc_method(struct pdf_doc *d)
     pdf_doc_h3(d, "Evaluation rules");
     rules_table(d);
     pdf_lay_space(&d->lay, 6);
+    pdf_doc_h3(d, "How severity is rated");
+    severity_table(d);
+    pdf_lay_space(&d->lay, 6);
     pdf_doc_h3(d, "Input files");
     pdf_doc_inputs_table(d);
     pdf_lay_space(&d->lay, 6);
-    char *cmd = rerun_command(d->r);
-    const char *how = "The same inputs and baseline give the same report, byte for byte, when the generation time "
-                      "is fixed (SOURCE_DATE_EPOCH). To re-run the assessment:";
+    char *cmd = rerun_command(d);
+    const char *how = "The same inputs, baseline and options give the same report, byte for byte, when the "
+                      "generation time is fixed (SOURCE_DATE_EPOCH). To re-run the assessment, from the directory "
+                      "it was run in:";
     /* The explanation and the command read as one block: keep them on one page. */
     pdf_lay_space(&d->lay, 4);
     pdf_lay_need(&d->lay, pdf_line_height(PDF_SZ_H3) + 14 + pdf_lay_para_height(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, 0, how) +

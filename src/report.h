@@ -243,6 +243,7 @@ struct sb_report {
 
     struct sb_exception *exceptions;    /**< every entry of the exceptions file, in file order */
     size_t nexceptions;
+    int max_exception_days;             /**< review period the warnings used (--max-exception-days) */
     struct sb_gap *gaps;                /**< sorted by scope, collection */
     size_t ngaps;
     struct sb_changes *changes;         /**< NULL unless --previous */
