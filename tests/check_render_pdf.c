@@ -279,7 +279,8 @@ START_TEST(every_section_of_the_model_is_printed)
         "Legacy subnet, decommissioned in Q1.", "Collection gaps and not-assessed results", "AuthorizationFailed",
         "HTTP 403", "Changes since the previous assessment", "Status changed (1)", "pass \xe2\x86\x92 fail",
         "Method", "ns1_nsg_support", "GatewaySubnet passes only with no",
-        "mcsb-audit report --input snapshot.json --baseline expressroute.json --format pdf", "Page 1 of",
+        "mcsb-audit report --input snapshot.json --baseline expressroute.json", "--format pdf", "Page 1 of",
+        "How severity is rated",
         "Management response:", "Resource index",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
