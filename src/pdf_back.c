@@ -344,6 +344,8 @@ static char *rerun_command(const struct pdf_doc *d)
                 shell_opt(&b, opts[k].option, r->inputs[i].name);
     if (r->nexceptions && r->max_exception_days && r->max_exception_days != SB_MAX_EXCEPTION_DAYS)
         sb_buf_printf(&b, " --max-exception-days %d", r->max_exception_days);
+    if (r->period_from && r->period_to)
+        sb_buf_printf(&b, " --period %s..%s", r->period_from, r->period_to);
     if (r->organisation)
         shell_opt(&b, "--organisation", r->organisation);
     if (r->classification)

@@ -1,6 +1,7 @@
 #include "pdf_device.h"
 
 #include "err.h"
+#include "pdf_fonts.h"
 #include "util.h"
 
 #include <hpdf.h>
@@ -333,6 +334,8 @@ static int load_font(struct pdf_hpdf *h, enum pdf_font f, const char *font_dir, 
         hpdf_fail(h, e, path, 0);
         goto cleanup;
     }
+    /* A ToUnicode CMap poppler accepts (pdf_fonts.h); the text stays extractable either way. */
+    pdf_fonts_fix_to_unicode(h->font[f]);
     h->def[f] = ((HPDF_FontAttr)h->font[f]->attr)->fontdef;
     h->widths[f] = sb_xmalloc(65536 * sizeof *h->widths[f]);
     for (size_t i = 0; i < 65536; i++)

@@ -3,6 +3,7 @@
 
 #include "err.h"
 #include "state_index.h"
+#include "state_paging.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -185,6 +186,16 @@ static void sort_inputs(struct sb_state *st)
             r->frags[k].src_sha = NULL;
         }
         r->source = r->nfrags ? r->frags[0].src_name : r->source;
+    }
+    /* The per-input evidence times follow their inputs too (else the cover names the wrong file,
+     * and the report depends on the order of --input). */
+    struct sb_state_meta *m = st->meta;
+    if (m && m->as_of && m->nas_of == n) {
+        char **as_of = sb_xcalloc(n ? n : 1, sizeof *as_of);
+        for (size_t i = 0; i < n; i++)
+            as_of[map[i]] = m->as_of[i];
+        memcpy(m->as_of, as_of, n * sizeof *as_of);
+        free(as_of);
     }
     free(map);
     free(before);

@@ -16,7 +16,11 @@ want="SOURCE_DATE_EPOCH=1790726400 mcsb-audit report --input arg-export-fabrikam
 --exceptions exceptions.json --previous $TMP/prev/report.json --max-exception-days 400 \
 --organisation 'O'\\''Brien & Partners (test) \$HOME' --classification 'Confidential — test' --paper letter \
 --pdf-detail full --format pdf --out-dir DIR"
-pdftotext "$TMP/a/report.pdf" "$TMP/a.txt" 2>/dev/null || fail "pdftotext"
+pdftotext "$TMP/a/report.pdf" "$TMP/a.txt" 2>"$TMP/pdftotext.err" || fail "pdftotext"
+# A valid ToUnicode CMap (src/pdf_fonts.c): poppler says nothing, and non-ASCII text still extracts.
+check "no poppler CMap warnings: $(head -c 200 "$TMP/pdftotext.err")" test ! -s "$TMP/pdftotext.err"
+check "non-ASCII text extracts" grep -qF "O'Brien & Partners (test)" "$TMP/a.txt"
+check "em dash extracts" grep -qF "Confidential — test" "$TMP/a.txt"
 /usr/bin/python3 - "$TMP/a.txt" "$want" <<'PY' || fail "the re-run command in the PDF is not the expected one"
 import sys
 text = open(sys.argv[1], encoding="utf-8").read()
