@@ -273,8 +273,12 @@ size_t ev_scope_gaps(struct eval_ctx *c, const struct sb_feature *f, bool diag_o
             ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
                    "Part of the estate could not be collected (%s): resources there are not assessed",
                    scope_id ? scope_id : "whole scope");
-            ev_remedy(res, "Grant the collecting identity Reader on %s (and Monitoring Reader for diagnostic "
-                      "settings), then collect again.", scope_id ? scope_id : "the scope");
+            /* An input file that is one page of a longer listing needs the rest of the listing, not a permission. */
+            if (g->request && sb_istarts(g->request, "input "))
+                ev_remedy(res, "Complete the input: %s", g->message ? g->message : g->request);
+            else
+                ev_remedy(res, "Grant the collecting identity Reader on %s (and Monitoring Reader for diagnostic "
+                          "settings), then collect again.", scope_id ? scope_id : "the scope");
             added++;
         }
         char *val = ev_gap_text(g);

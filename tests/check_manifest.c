@@ -513,31 +513,41 @@ START_TEST(test_verify_symlinks_refused)
 {
     struct fixture fx;
     fixture_init(&fx, "verify_symlink");
+    /* Everything "outside" is a sibling of the fixture named after this process: concurrent runs of the suite
+     * share the parent directory. */
+    long pid = (long)getpid();
+    char cmd[512];
     /* A symlink to a file outside whose hash the manifest states correctly: still refused. */
-    char *outside = sb_path_join(fx.dir, "../outside-link-target.txt");
+    char *target = sb_xasprintf("../outside-link-target.%ld.txt", pid);
+    char *outside = sb_path_join(fx.dir, target);
     tu_write(outside, "secret\n");
     write_manifest_for(&fx, "report.md", "secret\n");
-    ck_assert_int_eq(sh_in(&fx, "rm report.md && ln -s ../outside-link-target.txt report.md"), 0);
+    snprintf(cmd, sizeof cmd, "rm report.md && ln -s %s report.md", target);
+    ck_assert_int_eq(sh_in(&fx, cmd), 0);
     expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.md: NOT A REGULAR FILE\n");
     /* Also to a regular file inside the directory. */
-    ck_assert_int_eq(sh_in(&fx, "cp ../outside-link-target.txt inside.txt && rm report.md && "
-                                "ln -s inside.txt report.md"), 0);
+    snprintf(cmd, sizeof cmd, "cp %s inside.txt && rm report.md && ln -s inside.txt report.md", target);
+    ck_assert_int_eq(sh_in(&fx, cmd), 0);
     expect_verify(&fx, NULL, SB_EXIT_VERIFY, "report.md: NOT A REGULAR FILE\n");
     /* A sub-directory reached through a symlink is outside too. */
-    ck_assert_int_eq(sh_in(&fx, "mkdir -p ../outside-dir && cp inside.txt ../outside-dir/r.md && "
-                                "ln -s ../outside-dir sub"), 0);
+    snprintf(cmd, sizeof cmd, "mkdir -p ../outside-dir.%ld && cp inside.txt ../outside-dir.%ld/r.md && "
+                              "ln -s ../outside-dir.%ld sub", pid, pid, pid);
+    ck_assert_int_eq(sh_in(&fx, cmd), 0);
     write_manifest_for(&fx, "sub/r.md", "secret\n");
     expect_verify(&fx, NULL, SB_EXIT_VERIFY, "sub/r.md: NOT A REGULAR FILE\n");
     /* A real sub-directory is fine. */
     ck_assert_int_eq(sh_in(&fx, "rm sub && mkdir sub && cp inside.txt sub/r.md"), 0);
     expect_verify(&fx, NULL, SB_EXIT_OK, "sub/r.md: OK\n");
     /* manifest.json as a symlink to a valid manifest elsewhere. */
-    ck_assert_int_eq(sh_in(&fx, "cp manifest.json ../outside-manifest.json && rm manifest.json && "
-                                "ln -s ../outside-manifest.json manifest.json"), 0);
+    snprintf(cmd, sizeof cmd, "cp manifest.json ../outside-manifest.%ld.json && rm manifest.json && "
+                              "ln -s ../outside-manifest.%ld.json manifest.json", pid, pid);
+    ck_assert_int_eq(sh_in(&fx, cmd), 0);
     expect_verify(&fx, NULL, SB_EXIT_VERIFY, "manifest.json: NOT A REGULAR FILE\n");
-    ck_assert_int_eq(sh_in(&fx, "rm -r ../outside-dir ../outside-manifest.json"), 0);
+    snprintf(cmd, sizeof cmd, "rm -r ../outside-dir.%ld ../outside-manifest.%ld.json", pid, pid);
+    ck_assert_int_eq(sh_in(&fx, cmd), 0);
     unlink(outside);
     free(outside);
+    free(target);
     fixture_done(&fx);
 }
 END_TEST

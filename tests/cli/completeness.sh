@@ -29,6 +29,8 @@ for f in arm-list-page1 resource-graph-page1 az-graph-query-page1 resource-graph
   check "$f: reasons are gaps" [ "$(jget "$j" 'sum(x["count"] for x in d["scope"]["incomplete_reasons"])')" = "$(jget "$j" 'len(d["gaps"])')" ]
   check "$f: csv population_complete false" grep -q ',false$' <(tr -d '\r' <"$TMP/$f/report.csv" | sed -n 2p)
   check "$f: md opens with the population" grep -q "^Completeness: \*\*incomplete\*\* — population incomplete" <(sed -n 3p "$TMP/$f/report.md")
+  # the fix for a page of a listing is the rest of the listing, not a permission
+  check "$f: remediation completes the input" [ "$(jget "$j" '[r["remediation"] for r in d["results"] if r["status"] == "not_assessed" and r["summary"].startswith("Part of the estate")][0].startswith("Complete the input: ")')" = True ]
 done
 msg() { jget "$TMP/$1/report.json" 'd["gaps"][0]["message"]'; }
 check "ARM page: az rest with the nextLink" grep -qF "az rest --method get --uri 'https://management.azure.com/subscriptions/55555555-5555-4555-8555-555555555555/providers/Microsoft.Network/expressRouteCircuits?api-version=2024-05-01&\$skiptoken=eyJuZXh0UGFydGl0aW9uS2V5IjoiMSJ9'" <(msg arm-list-page1)
