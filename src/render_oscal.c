@@ -166,11 +166,12 @@ static cJSON *inventory_json(const struct sb_report *r)
     return arr;
 }
 
-/* When the evidence was collected: the end of collection a snapshot recorded (normalised), else the report time. */
-static void collected_time(const struct sb_report *r, char out[32])
+/* A time a snapshot recorded (collection start or end), normalised; the report time when none was recorded or it
+ * lies after the report (OSCAL wants collection before the assessment's end). */
+static void recorded_time(const struct sb_report *r, const char *recorded, char out[32])
 {
     time_t t;
-    if (r->collection_finished && sb_parse_datetime(r->collection_finished, &t) == 0 && t <= r->generated_at)
+    if (recorded && sb_parse_datetime(recorded, &t) == 0 && t <= r->generated_at)
         sb_iso8601(t, out);
     else
         snprintf(out, 32, "%s", r->generated);
@@ -227,7 +228,7 @@ static cJSON *observation_json(const struct sb_report *r, const struct sb_result
         cJSON_AddItemToArray(rel, ev);
     }
     char when[32];
-    collected_time(r, when);
+    recorded_time(r, r->collection_finished, when); /* when the evidence was collected */
     cJSON_AddStringToObject(o, "collected", when);
     return o;
 }
@@ -336,16 +337,6 @@ static cJSON *risk_json(const struct sb_report *r, const struct sb_exception *x)
     return o;
 }
 
-/* Start of the assessment: the collection start when a snapshot recorded one (normalised), else the report time. */
-static void start_time(const struct sb_report *r, char out[32])
-{
-    time_t t;
-    if (r->collection_started && sb_parse_datetime(r->collection_started, &t) == 0 && t <= r->generated_at)
-        sb_iso8601(t, out);
-    else
-        snprintf(out, 32, "%s", r->generated);
-}
-
 static cJSON *result_json(const struct sb_report *r)
 {
     const struct sb_baseline *b = r->baseline;
@@ -364,7 +355,7 @@ static cJSON *result_json(const struct sb_report *r)
     cJSON_AddStringToObject(res, "description", desc);
     free(desc);
     char start[32];
-    start_time(r, start);
+    recorded_time(r, r->collection_started, start); /* start of the assessment */
     cJSON_AddStringToObject(res, "start", start);
     cJSON_AddStringToObject(res, "end", r->generated);
     prop(res, "baseline-id", true, b->id, NULL);
