@@ -177,16 +177,22 @@ static void recorded_time(const struct sb_report *r, const char *recorded, char 
         snprintf(out, 32, "%s", r->generated);
 }
 
-static cJSON *observation_json(const struct sb_report *r, const struct sb_result *res)
+/* What an observation and a finding of one result both start with: uuid, title, description, finding id. */
+static void result_header(cJSON *o, const char *kind, const struct sb_result *res)
 {
-    cJSON *o = cJSON_CreateObject();
-    add_uuid(o, "observation", res->id);
+    add_uuid(o, kind, res->id);
     char *title = sb_xasprintf("%s %s%s%s", res->control->id, res->feature->name, res->resource_name ? ": " : "",
                                res->resource_name ? res->resource_name : "");
     cJSON_AddStringToObject(o, "title", title);
     free(title);
     cJSON_AddStringToObject(o, "description", sb_empty(res->summary) ? sb_status_label(res->status) : res->summary);
     prop(o, "finding-id", true, res->id, NULL);
+}
+
+static cJSON *observation_json(const struct sb_report *r, const struct sb_result *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    result_header(o, "observation", res);
     for (size_t i = 0; i < res->nevidence; i++) {
         const struct sb_evidence *ev = &res->evidence[i];
         char group[32];
@@ -249,13 +255,7 @@ static void add_risk_uuid(cJSON *o, const char *field, const struct sb_report *r
 static cJSON *finding_json(const struct sb_report *r, const struct sb_result *res)
 {
     cJSON *o = cJSON_CreateObject();
-    add_uuid(o, "finding", res->id);
-    char *title = sb_xasprintf("%s %s%s%s", res->control->id, res->feature->name, res->resource_name ? ": " : "",
-                               res->resource_name ? res->resource_name : "");
-    cJSON_AddStringToObject(o, "title", title);
-    free(title);
-    cJSON_AddStringToObject(o, "description", sb_empty(res->summary) ? sb_status_label(res->status) : res->summary);
-    prop(o, "finding-id", true, res->id, NULL);
+    result_header(o, "finding", res);
     prop(o, "control-id", true, res->control->id, NULL);
     prop(o, "feature", true, res->feature->name, NULL);
     prop(o, "resource-id", true, res->resource_id, NULL);
@@ -476,15 +476,5 @@ int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, cons
     cJSON_AddItemToArray(cJSON_AddArrayToObject(ar, "results"), result_json(r));
     cJSON_AddItemToObject(ar, "back-matter", bm);
 
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing OSCAL", out_path);
-    struct sb_buf out = {0};
-    sb_buf_puts(&out, text);
-    sb_buf_putc(&out, '\n');
-    cJSON_free(text);
-    int rc = sb_write_file(out_path, out.data, out.len, e);
-    sb_buf_free(&out);
-    return rc;
+    return render_json_document(out_path, root, "OSCAL", e);
 }

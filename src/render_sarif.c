@@ -237,15 +237,5 @@ int render_sarif(const struct sb_report *r, const struct sb_render_opts *o, cons
     cJSON_AddStringToObject(props, "baselineSha256", b->sha256);
     cJSON_AddStringToObject(props, "generated", r->generated);
 
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing SARIF", out_path);
-    struct sb_buf out = {0};
-    sb_buf_puts(&out, text);
-    sb_buf_putc(&out, '\n');
-    cJSON_free(text);
-    int rc = sb_write_file(out_path, out.data, out.len, e);
-    sb_buf_free(&out);
-    return rc;
+    return render_json_document(out_path, root, "SARIF", e);
 }
