@@ -5,7 +5,8 @@ set -euo pipefail
 
 SB_PACKAGES=(
   build-essential cmake pkg-config
-  libcjson-dev libxlsxwriter-dev libhpdf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+  libcjson-dev libxlsxwriter-dev libhpdf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libfribidi-dev
+  fonts-wqy-zenhei
   check libsubunit-dev
   qpdf poppler-utils python3 python3-openpyxl openssl ca-certificates locales unzip
   groff-base man-db python3-jsonschema

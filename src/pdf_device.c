@@ -4,6 +4,7 @@
 #include "pdf_fonts.h"
 #include "util.h"
 
+#include <fribidi.h>
 #include <hpdf.h>
 
 #include <errno.h>
@@ -17,6 +18,20 @@ const char *const pdf_font_files[PDF_FONT_COUNT] = {
     [PDF_FONT_BOLD] = "DejaVuSans-Bold.ttf",
     [PDF_FONT_MONO] = "DejaVuSansMono.ttf",
 };
+
+/* Debian's fonts for what DejaVu lacks (CJK): TrueType outlines, which libharu 2.3.0 can embed (it cannot
+ * embed CFF, so Noto CJK is not here). Loaded only when a text needs one of their glyphs. */
+const struct pdf_fallback_font pdf_fallback_fonts[] = {
+    {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"},
+    {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", -1, "fonts-droid-fallback"},
+};
+const size_t pdf_fallback_count = sizeof pdf_fallback_fonts / sizeof pdf_fallback_fonts[0];
+
+#define MAX_FALLBACK 4
+#define NFACES (PDF_FACE_FALLBACK + MAX_FALLBACK)
+enum { FB_UNTRIED = 0, FB_READY, FB_ABSENT };
+/* How much of a text a warning quotes. */
+#define QUOTE_MAX 60
 
 #define OUTLINE_DEPTH 4
 #define WIDTH_UNKNOWN INT32_MIN
@@ -39,9 +54,21 @@ struct pdf_hpdf {
     struct pending_link *links;
     size_t nlinks, cap_links;
     HPDF_Encoder utf8;
-    HPDF_Font font[PDF_FONT_COUNT];
-    HPDF_FontDef def[PDF_FONT_COUNT];
-    int32_t *widths[PDF_FONT_COUNT]; /* per BMP code point: 1/1000 em, GLYPH_MISSING, or unknown */
+    /* Faces: the DejaVu ones (enum pdf_font), then the fallback fonts; a fallback's font (what is
+     * embedded) is made from its definition on the first glyph drawn from it. */
+    HPDF_Font font[NFACES];
+    HPDF_FontDef def[NFACES];
+    int32_t *widths[NFACES]; /* per BMP code point: 1/1000 em, GLYPH_MISSING, or unknown */
+    const struct pdf_fallback_font *fallbacks;
+    size_t nfallbacks;
+    unsigned char fb_state[MAX_FALLBACK];
+    bool warned;                     /* the missing-glyph warning is printed once */
+    /* One text being measured or drawn: its code points in logical order, then in drawing order,
+     * then as glyphs with their faces. */
+    FriBidiChar *logical, *visual;
+    size_t cap_logical, cap_visual;
+    struct pdf_glyph *glyphs;
+    size_t nglyphs, cap_glyphs;
     HPDF_Outline outline[OUTLINE_DEPTH];
     /* What the current page's content stream has set already, so that a repeat is not written
      * again; text is drawn in one text object until something else is drawn. */
@@ -63,22 +90,6 @@ static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_dat
         h->err_no = error_no;
         h->err_detail = detail_no;
     }
-}
-
-/* Width of a BMP code point, or GLYPH_MISSING. */
-static int32_t glyph_width(struct pdf_hpdf *h, enum pdf_font f, uint32_t cp)
-{
-    int32_t *w = &h->widths[f][cp];
-    if (*w == WIDTH_UNKNOWN) {
-        /* Reading the font definition is an internal structure of libharu 2.3.0 (hpdf_font.h);
-         * it is the only way to ask whether the face has a glyph. */
-        HPDF_FontDef def = h->def[f];
-        if (HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) == 0)
-            *w = GLYPH_MISSING;
-        else
-            *w = HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
-    }
-    return *w;
 }
 
 /* Decode one code point; the length follows the same rule as the layout's (pdf_layout.c). */
@@ -123,11 +134,143 @@ static void put_utf8(struct sb_buf *out, uint32_t cp)
     }
 }
 
-long pdf_hpdf_clean(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, struct sb_buf *out)
+static int32_t *new_width_table(void)
 {
-    long total = 0;
+    int32_t *w = sb_xmalloc(65536 * sizeof *w);
+    for (size_t i = 0; i < 65536; i++)
+        w[i] = WIDTH_UNKNOWN;
+    return w;
+}
+
+/* Width of a BMP code point in a loaded face, or GLYPH_MISSING. */
+static int32_t glyph_width(struct pdf_hpdf *h, int face, uint32_t cp)
+{
+    int32_t *w = &h->widths[face][cp];
+    if (*w == WIDTH_UNKNOWN) {
+        /* Reading the font definition is an internal structure of libharu 2.3.0 (hpdf_font.h);
+         * it is the only way to ask whether the face has a glyph. GetCharWidth also marks the glyph
+         * as used, so that the embedded subset has it. */
+        HPDF_FontDef def = h->def[face];
+        if (HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) == 0)
+            *w = GLYPH_MISSING;
+        else
+            *w = HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
+    }
+    return *w;
+}
+
+/* A libharu failure while loading a fallback font only means that font is not used: forget the
+ * error, or the document would refuse to save. */
+static void forget_error(struct pdf_hpdf *h, HPDF_STATUS no, HPDF_STATUS detail)
+{
+    if (!no)
+        HPDF_ResetError(h->doc);
+    h->err_no = no;
+    h->err_detail = detail;
+}
+
+/* Read the definition of fallback font i on first need: nothing is embedded yet. */
+static bool fallback_ready(struct pdf_hpdf *h, size_t i)
+{
+    if (h->fb_state[i] != FB_UNTRIED)
+        return h->fb_state[i] == FB_READY;
+    h->fb_state[i] = FB_ABSENT;
+    const struct pdf_fallback_font *ff = &h->fallbacks[i];
+    FILE *probe = fopen(ff->path, "rb");
+    if (!probe)
+        return false;
+    fclose(probe);
+    HPDF_STATUS no = h->err_no, detail = h->err_detail;
+    const char *name = ff->ttc_index >= 0 ? HPDF_LoadTTFontFromFile2(h->doc, ff->path, (HPDF_UINT)ff->ttc_index, HPDF_TRUE)
+                                          : HPDF_LoadTTFontFromFile(h->doc, ff->path, HPDF_TRUE);
+    HPDF_FontDef def = name ? HPDF_GetFontDef(h->doc, name) : NULL;
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) {
+        forget_error(h, no, detail);
+        return false;
+    }
+    int face = PDF_FACE_FALLBACK + (int)i;
+    h->def[face] = def;
+    h->widths[face] = new_width_table();
+    h->fb_state[i] = FB_READY;
+    return true;
+}
+
+/* The embedded font of a fallback face, made when its first glyph is used. */
+static bool fallback_font(struct pdf_hpdf *h, int face)
+{
+    if (h->font[face])
+        return true;
+    HPDF_STATUS no = h->err_no, detail = h->err_detail;
+    HPDF_Font font = HPDF_GetFont(h->doc, h->def[face]->base_font, "UTF-8");
+    if (!font) {
+        forget_error(h, no, detail);
+        h->fb_state[face - PDF_FACE_FALLBACK] = FB_ABSENT;
+        return false;
+    }
+    pdf_fonts_fix_to_unicode(font);
+    h->font[face] = font;
+    return true;
+}
+
+/* The face that draws cp in a text set in face f, or -1: f itself; DejaVu Sans when f is the
+ * bold or mono face (DejaVu Sans Mono has no Hebrew or Arabic); then the fallback fonts in order. */
+static int face_for(struct pdf_hpdf *h, enum pdf_font f, uint32_t cp, int32_t *w)
+{
+    if ((*w = glyph_width(h, f, cp)) != GLYPH_MISSING)
+        return f;
+    if (f != PDF_FONT_SANS && (*w = glyph_width(h, PDF_FONT_SANS, cp)) != GLYPH_MISSING)
+        return PDF_FONT_SANS;
+    for (size_t i = 0; i < h->nfallbacks; i++) {
+        int face = PDF_FACE_FALLBACK + (int)i;
+        if (fallback_ready(h, i) && (*w = glyph_width(h, face, cp)) != GLYPH_MISSING && fallback_font(h, face))
+            return face;
+    }
+    return -1;
+}
+
+/* Once per document: a character no font has, and the package that may have it. */
+static void warn_missing(struct pdf_hpdf *h, uint32_t cp, const char *s, size_t n)
+{
+    if (h->warned)
+        return;
+    h->warned = true;
+    struct sb_buf q = {0};
     size_t i = 0;
-    while (i < n) {
+    while (i < n && q.len < QUOTE_MAX) {
+        size_t len;
+        uint32_t c = decode(s + i, n - i, &len);
+        if (c < 0x20 || c == '"' || c == '\\' || (c >= 0x7F && c < 0xA0))
+            sb_buf_putc(&q, '?');
+        else
+            sb_buf_add(&q, s + i, len);
+        i += len;
+    }
+    const char *missing = NULL;
+    for (size_t k = 0; k < h->nfallbacks && !missing; k++)
+        if (h->fb_state[k] == FB_ABSENT)
+            missing = h->fallbacks[k].package;
+    fprintf(stderr, "mcsb-audit: warning: no font has U+%04X (in \"%s%s\"); the PDF shows U+FFFD%s%s\n",
+            (unsigned)cp, q.len ? q.data : "", i < n ? "..." : "", missing ? "; install " : "", missing ? missing : "");
+    sb_buf_free(&q);
+}
+
+static bool needs_bidi(uint32_t cp)
+{
+    return cp >= 0x0590 && FRIBIDI_IS_LETTER(fribidi_get_bidi_type(cp)) && FRIBIDI_IS_RTL(fribidi_get_bidi_type(cp));
+}
+
+/*
+ * Lay s[0, n) out as glyphs (h->glyphs): the code points the device can draw, each with its face,
+ * in drawing order when `visual` (right-to-left runs reversed and Arabic joined, by FriBidi, with
+ * the line's base direction left-to-right, the report's language) or else in logical order.
+ * Returns the advance width in 1/1000 em.
+ */
+static long layout_text(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, bool visual)
+{
+    size_t count = 0;
+    bool bidi = false;
+    sb_grow((void **)&h->logical, &h->cap_logical, n + 1, sizeof *h->logical);
+    for (size_t i = 0; i < n;) {
         size_t len;
         uint32_t cp = decode(s + i, n - i, &len);
         i += len;
@@ -135,8 +278,33 @@ long pdf_hpdf_clean(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n
             cp = ' ';
         else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp > 0xFFFF)
             cp = REPLACEMENT;
-        int32_t w = glyph_width(h, f, cp);
-        if (w == GLYPH_MISSING) {
+        bidi = bidi || needs_bidi(cp);
+        h->logical[count++] = cp;
+    }
+    const FriBidiChar *cps = h->logical;
+    if (visual && bidi) {
+        sb_grow((void **)&h->visual, &h->cap_visual, count + 1, sizeof *h->visual);
+        FriBidiParType dir = FRIBIDI_PAR_LTR;
+        if (fribidi_log2vis(h->logical, (FriBidiStrIndex)count, &dir, h->visual, NULL, NULL, NULL)) {
+            /* A lam-alef ligature leaves a filler where its second letter was. */
+            size_t k = 0;
+            for (size_t i = 0; i < count; i++)
+                if (h->visual[i] != FRIBIDI_CHAR_FILL)
+                    h->visual[k++] = h->visual[i];
+            count = k;
+            cps = h->visual;
+        }
+    }
+    sb_grow((void **)&h->glyphs, &h->cap_glyphs, count + 1, sizeof *h->glyphs);
+    long total = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t cp = cps[i];
+        int32_t w = GLYPH_MISSING;
+        int face = cp == REPLACEMENT ? -1 : face_for(h, f, cp, &w);
+        if (face < 0) {
+            if (cp != REPLACEMENT)
+                warn_missing(h, cp, s, n);
+            face = f;
             cp = REPLACEMENT;
             w = glyph_width(h, f, cp);
             if (w == GLYPH_MISSING) {
@@ -144,16 +312,54 @@ long pdf_hpdf_clean(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n
                 w = glyph_width(h, f, cp);
             }
         }
-        if (out)
-            put_utf8(out, cp);
+        h->glyphs[i] = (struct pdf_glyph){cp, face};
         total += w > 0 ? w : 0;
     }
+    h->nglyphs = count;
     return total;
+}
+
+/* Width in 1/1000 em of glyphs [a, b), all from one face. */
+static long run_width(struct pdf_hpdf *h, size_t a, size_t b)
+{
+    long w = 0;
+    for (size_t i = a; i < b; i++) {
+        int32_t g = glyph_width(h, h->glyphs[i].face, h->glyphs[i].cp);
+        w += g > 0 ? g : 0;
+    }
+    return w;
+}
+
+static void glyphs_utf8(const struct pdf_hpdf *h, size_t a, size_t b, struct sb_buf *out)
+{
+    for (size_t i = a; i < b; i++)
+        put_utf8(out, h->glyphs[i].cp);
+}
+
+long pdf_hpdf_clean(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, struct sb_buf *out)
+{
+    long total = layout_text(h, f, s, n, true);
+    if (out)
+        glyphs_utf8(h, 0, h->nglyphs, out);
+    return total;
+}
+
+size_t pdf_hpdf_glyphs(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, const struct pdf_glyph **out)
+{
+    layout_text(h, f, s, n, true);
+    *out = h->glyphs;
+    return h->nglyphs;
+}
+
+void pdf_hpdf_set_fallbacks(struct pdf_hpdf *h, const struct pdf_fallback_font *list, size_t n)
+{
+    h->fallbacks = list;
+    h->nfallbacks = n < MAX_FALLBACK ? n : MAX_FALLBACK;
 }
 
 static double dev_width(void *ctx, enum pdf_font f, double size, const char *s, size_t n)
 {
-    return (double)pdf_hpdf_clean(ctx, f, s, n, NULL) * size / 1000.0;
+    return (double)layout_text(ctx, f, s, n, true) * size / 1000.0;
 }
 
 #define NO_COLOUR 0xFFFFFFFFu
@@ -188,22 +394,35 @@ static void dev_text(void *ctx, enum pdf_font f, double size, uint32_t rgb, doub
     struct pdf_hpdf *h = ctx;
     if (!h->page)
         return;
-    h->buf.len = 0;
-    pdf_hpdf_clean(h, f, s, n, &h->buf);
-    sb_buf_putc(&h->buf, '\0');
+    layout_text(h, f, s, n, true);
     if (!h->in_text) {
         HPDF_Page_BeginText(h->page);
         h->in_text = true;
     }
-    if (h->cur_font != (int)f || h->cur_size != size) {
-        HPDF_Page_SetFontAndSize(h->page, h->font[f], (HPDF_REAL)size);
-        h->cur_font = (int)f;
-        h->cur_size = size;
+    /* One show per run of glyphs from one face, each at its absolute position. */
+    long advance = 0;
+    for (size_t a = 0, b; a < h->nglyphs || a == 0; a = b) {
+        int face = h->nglyphs ? h->glyphs[a].face : (int)f;
+        for (b = a + 1; b < h->nglyphs && h->glyphs[b].face == face; b++)
+            ;
+        h->buf.len = 0;
+        if (h->nglyphs)
+            glyphs_utf8(h, a, b, &h->buf);
+        sb_buf_putc(&h->buf, '\0');
+        if (h->cur_font != face || h->cur_size != size) {
+            HPDF_Page_SetFontAndSize(h->page, h->font[face], (HPDF_REAL)size);
+            h->cur_font = face;
+            h->cur_size = size;
+        }
+        if (a == 0)
+            set_fill(h, rgb);
+        /* An absolute position: nothing accumulates from one text to the next. */
+        HPDF_Page_SetTextMatrix(h->page, 1, 0, 0, 1, (HPDF_REAL)(x + (double)advance * size / 1000.0), (HPDF_REAL)y);
+        HPDF_Page_ShowText(h->page, h->buf.data);
+        if (b >= h->nglyphs)
+            break;
+        advance += run_width(h, a, b);
     }
-    set_fill(h, rgb);
-    /* An absolute position: nothing accumulates from one text to the next. */
-    HPDF_Page_SetTextMatrix(h->page, 1, 0, 0, 1, (HPDF_REAL)x, (HPDF_REAL)y);
-    HPDF_Page_ShowText(h->page, h->buf.data);
 }
 
 static void dev_rect(void *ctx, double x, double y, double w, double hh, uint32_t rgb)
@@ -292,8 +511,10 @@ static void dev_mark(void *ctx, int level, const char *title, double y)
         return;
     /* NULL parent = the root outline. */
     HPDF_Outline parent = level > 0 ? h->outline[level - 1] : NULL;
+    /* Logical order: the viewer lays the outline out itself. */
+    layout_text(h, PDF_FONT_SANS, title, strlen(title), false);
     h->buf.len = 0;
-    pdf_hpdf_clean(h, PDF_FONT_SANS, title, strlen(title), &h->buf);
+    glyphs_utf8(h, 0, h->nglyphs, &h->buf);
     sb_buf_putc(&h->buf, '\0');
     HPDF_Outline o = HPDF_CreateOutline(h->doc, parent, h->buf.data, h->utf8);
     if (!o)
@@ -337,9 +558,7 @@ static int load_font(struct pdf_hpdf *h, enum pdf_font f, const char *font_dir, 
     /* A ToUnicode CMap poppler accepts (pdf_fonts.h); the text stays extractable either way. */
     pdf_fonts_fix_to_unicode(h->font[f]);
     h->def[f] = ((HPDF_FontAttr)h->font[f]->attr)->fontdef;
-    h->widths[f] = sb_xmalloc(65536 * sizeof *h->widths[f]);
-    for (size_t i = 0; i < 65536; i++)
-        h->widths[f][i] = WIDTH_UNKNOWN;
+    h->widths[f] = new_width_table();
     rc = 0;
 cleanup:
     free(path);
@@ -379,6 +598,7 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
     for (int f = 0; f < PDF_FONT_COUNT; f++)
         if (load_font(h, (enum pdf_font)f, font_dir, e) < 0)
             goto fail;
+    pdf_hpdf_set_fallbacks(h, pdf_fallback_fonts, pdf_fallback_count);
     fresh_state(h);
     h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link};
     *out = h;
@@ -414,10 +634,32 @@ int pdf_hpdf_info(struct pdf_hpdf *h, const char *title, const char *author, con
     return 0;
 }
 
+/* A fallback font keeps only what was drawn with it (pdf_fonts.h); on failure libharu has recorded
+ * the error, and saving reports it. */
+static void trim_fallbacks(struct pdf_hpdf *h)
+{
+    uint16_t *codes = NULL;
+    size_t cap = 0;
+    for (int face = PDF_FACE_FALLBACK; face < NFACES; face++) {
+        if (!h->font[face])
+            continue;
+        size_t n = 0;
+        for (uint32_t cp = 0; cp < 65536; cp++)
+            if (h->widths[face][cp] >= 0) {
+                sb_grow((void **)&codes, &cap, n + 1, sizeof *codes);
+                codes[n++] = (uint16_t)cp;
+            }
+        if (n)
+            pdf_fonts_trim(h->font[face], codes, n);
+    }
+    free(codes);
+}
+
 int pdf_hpdf_save(struct pdf_hpdf *h, const char *path, struct sb_err *e)
 {
     end_text(h);
     resolve_links(h);
+    trim_fallbacks(h);
     if (h->err_no)
         return hpdf_fail(h, e, path, 0);
     HPDF_STATUS st = HPDF_SaveToFile(h->doc, path);
@@ -436,8 +678,11 @@ void pdf_hpdf_free(struct pdf_hpdf *h)
         return;
     if (h->doc)
         HPDF_Free(h->doc);
-    for (int f = 0; f < PDF_FONT_COUNT; f++)
+    for (int f = 0; f < NFACES; f++)
         free(h->widths[f]);
+    free(h->logical);
+    free(h->visual);
+    free(h->glyphs);
     sb_buf_free(&h->buf);
     free(h->pages);
     free(h->links);

@@ -1,7 +1,8 @@
 /**
  * @file pdf_device.h
  * @brief The libharu implementation of the layout device (pdf_layout.h): one PDF document with
- *        the three embedded DejaVu faces, UTF-8 text, vector fills and lines, and the outline.
+ *        the three embedded DejaVu faces (and a CJK fallback font when a text needs one), UTF-8
+ *        text with right-to-left lines reordered, vector fills and lines, and the outline.
  *
  * Every libharu call of the report lives in pdf_device.c. Errors are never thrown with
  * longjmp: the first libharu error is recorded and reported at save time, and set-up calls
@@ -14,6 +15,7 @@
 #define SB_PDF_DEVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "pdf_layout.h"
@@ -40,10 +42,50 @@ int pdf_hpdf_info(struct pdf_hpdf *h, const char *title, const char *author, con
 int pdf_hpdf_save(struct pdf_hpdf *h, const char *path, struct sb_err *e);
 void pdf_hpdf_free(struct pdf_hpdf *h);
 
+/** A font to draw what the DejaVu faces lack, looked for at run time (a Debian package's file). */
+struct pdf_fallback_font {
+    const char *path;
+    int ttc_index;        /**< face in a TrueType collection, or -1 for a plain .ttf */
+    const char *package;  /**< the Debian package that installs it, for the warning */
+};
+
+/** The fallback fonts in the order they are tried: fonts-wqy-zenhei, then fonts-droid-fallback. */
+extern const struct pdf_fallback_font pdf_fallback_fonts[];
+extern const size_t pdf_fallback_count;
+
+/** Face number of the first fallback font in struct pdf_glyph (the next ones follow). */
+#define PDF_FACE_FALLBACK PDF_FONT_COUNT
+
 /**
- * Append to `out` the text the device really draws for s[0, n): code points outside the BMP,
- * malformed UTF-8, control characters and characters the face lacks become U+FFFD (or '?'
- * when the face has no U+FFFD); a tab becomes a space. Returns the advance width in 1/1000 em.
+ * Use `list` (borrowed, at most 4 are tried) instead of pdf_fallback_fonts; before any text.
+ * Tests use it to stand for a machine without the font packages.
+ */
+void pdf_hpdf_set_fallbacks(struct pdf_hpdf *h, const struct pdf_fallback_font *list, size_t n);
+
+/** One glyph as drawn: a BMP code point and the face it comes from. */
+struct pdf_glyph {
+    uint32_t cp;
+    int face;             /**< enum pdf_font, or PDF_FACE_FALLBACK + i for the i-th fallback font */
+};
+
+/**
+ * The glyphs the device draws for s[0, n) set in face f, in drawing order (left to right).
+ *
+ * Each code point is drawn from face f when it has the glyph, else from DejaVu Sans (the bold and
+ * mono faces lack Hebrew and Arabic), else from the first fallback font that has it. A fallback
+ * font is read on first need and embedded (as a subset) only once a glyph is drawn from it, so a
+ * text without such characters makes the same document as before fallback fonts existed.
+ * A line with right-to-left letters is put in drawing order by FriBidi (base direction
+ * left-to-right; Arabic joined into presentation forms). Code points outside the BMP, malformed
+ * UTF-8, control characters and characters no font has become U+FFFD of face f (or '?'); a tab
+ * becomes a space. A character no font has prints one warning per document on stderr, naming the
+ * package to install. The array is valid until the next call on h.
+ */
+size_t pdf_hpdf_glyphs(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, const struct pdf_glyph **out);
+
+/**
+ * Append to `out` the text the device really draws for s[0, n), in drawing order, as
+ * pdf_hpdf_glyphs() makes it. Returns the advance width in 1/1000 em.
  */
 long pdf_hpdf_clean(struct pdf_hpdf *h, enum pdf_font f, const char *s, size_t n, struct sb_buf *out);
 

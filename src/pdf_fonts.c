@@ -57,3 +57,77 @@ HPDF_STATUS pdf_fonts_fix_to_unicode(HPDF_Font font)
     }
     return st;
 }
+
+/* W entries per inner array: a long run of used codes is split so no array grows without bound. */
+#define W_RUN 500
+
+static HPDF_STATUS used_widths(HPDF_Dict cid_font, HPDF_FontDef def, const uint16_t *codes, size_t n)
+{
+    HPDF_Array w = HPDF_Array_New(cid_font->mmgr);
+    if (!w)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Dict_RemoveElement(cid_font, "W");
+    if (st == HPDF_OK || st == HPDF_DICT_ITEM_NOT_FOUND)
+        st = HPDF_Dict_Add(cid_font, "W", w); /* owns w from here, even on failure */
+    else
+        HPDF_Array_Free(w);
+    HPDF_Array run = NULL;
+    for (size_t i = 0, len = 0; i < n && st == HPDF_OK; i++, len++) {
+        if (!run || codes[i] != codes[i - 1] + 1 || len == W_RUN) {
+            st = HPDF_Array_AddNumber(w, codes[i]);
+            run = st == HPDF_OK ? HPDF_Array_New(cid_font->mmgr) : NULL;
+            if (!run)
+                return st == HPDF_OK ? HPDF_FAILD_TO_ALLOC_MEM : st;
+            if ((st = HPDF_Array_Add(w, run)) != HPDF_OK)
+                return st;
+            len = 0;
+        }
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, codes[i]);
+        st = HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetGidWidth(def, gid));
+    }
+    return st;
+}
+
+static HPDF_STATUS used_gids(HPDF_Dict map, HPDF_FontDef def, const uint16_t *codes, size_t n)
+{
+    HPDF_Stream s = map->stream;
+    HPDF_MemStream_FreeData(s);
+    HPDF_STATUS st = HPDF_OK;
+    uint32_t next = 0;
+    static const HPDF_BYTE zero[2] = {0, 0};
+    for (size_t i = 0; i < n && st == HPDF_OK; i++) {
+        for (; next < codes[i] && st == HPDF_OK; next++)
+            st = HPDF_Stream_Write(s, zero, 2);
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, codes[i]);
+        HPDF_BYTE be[2] = {(HPDF_BYTE)(gid >> 8), (HPDF_BYTE)gid};
+        if (st == HPDF_OK)
+            st = HPDF_Stream_Write(s, be, 2);
+        next = codes[i] + 1u;
+    }
+    return st;
+}
+
+HPDF_STATUS pdf_fonts_trim(HPDF_Font font, const uint16_t *codes, size_t n)
+{
+    if (!font || !font->attr || n == 0)
+        return HPDF_INVALID_OBJECT;
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_FontDef def = attr->fontdef;
+    HPDF_Array desc = HPDF_Dict_GetItem(font, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    HPDF_Dict cid_font = desc ? HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT) : NULL;
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !cid_font || !attr->map_stream ||
+        HPDF_Dict_GetItem(cid_font, "CIDToGIDMap", HPDF_OCLASS_DICT) != attr->map_stream)
+        return HPDF_INVALID_OBJECT;
+    HPDF_STATUS st = used_widths(cid_font, def, codes, n);
+    if (st == HPDF_OK)
+        st = used_gids(attr->map_stream, def, codes, n);
+    if (st == HPDF_OK) {
+        /* libharu copies the post table whole; a zero length is what it writes for a table the font
+         * lacks, and readers treat that as absent (it is not among a CIDFontType2's required tables). */
+        HPDF_TTFontDefAttr tt = (HPDF_TTFontDefAttr)def->attr;
+        for (HPDF_UINT i = 0; i < tt->offset_tbl.num_tables; i++)
+            if (memcmp(tt->offset_tbl.table[i].tag, "post", 4) == 0)
+                tt->offset_tbl.table[i].length = 0;
+    }
+    return st;
+}

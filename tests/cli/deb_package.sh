@@ -18,6 +18,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for p in libc6 libcurl4 libcjson1 libxlsxwriter4 libhpdf-2.3.0 libssl3; do
   check "Depends names $p ($depends)" grep -qE "(^|, )$p( |,|$)" <<<"$depends"
 done
+check "Recommends the CJK fallback font" test "$(dpkg-deb -f "$deb" Recommends)" = fonts-wqy-zenhei
 
 dpkg-deb -x "$deb" "$TMP/root" || fail "dpkg-deb -x"
 bin="$TMP/root/usr/bin/mcsb-audit"
