@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define DROID "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 
 static struct pdf_hpdf *open_doc(void)
 {
@@ -67,6 +68,24 @@ START_TEST(cjk_comes_from_the_fallback_font)
     long one = pdf_hpdf_clean(h, PDF_FONT_SANS, "\xe6\x9d\xb1", 3, NULL);
     ck_assert_int_gt(one, 0);
     ck_assert_int_eq(pdf_hpdf_clean(h, PDF_FONT_SANS, "ab\xe6\x9d\xb1\xe6\x9d\xb1", 8, NULL), latin + 2 * one);
+    pdf_hpdf_free(h);
+}
+END_TEST
+
+/* The second font of the list, a plain .ttf (run only where fonts-droid-fallback is installed). */
+START_TEST(droid_fallback_has_han_and_kana_but_no_hangul)
+{
+    static const struct pdf_fallback_font droid_only[] = {{DROID, -1, "fonts-droid-fallback"}};
+    struct pdf_hpdf *h = open_doc();
+    pdf_hpdf_set_fallbacks(h, droid_only, 1);
+    assert_glyphs(h, PDF_FONT_SANS, "\xe6\x9d\xb1\xe3\x83\x97", "U+6771:F0 U+30D7:F0");
+    fflush(stderr);
+    int saved = dup(2), null = open("/dev/null", O_WRONLY);
+    dup2(null, 2); /* the warning about the hangul */
+    close(null);
+    assert_glyphs(h, PDF_FONT_SANS, "\xec\x84\x9c", "U+FFFD:S");
+    dup2(saved, 2);
+    close(saved);
     pdf_hpdf_free(h);
 }
 END_TEST
@@ -157,6 +176,8 @@ int main(void)
     tcase_add_test(t, without_a_fallback_font_one_warning_and_replacements);
     if (zenhei)
         tcase_add_test(t, cjk_comes_from_the_fallback_font);
+    if (access(DROID, R_OK) == 0)
+        tcase_add_test(t, droid_fallback_has_han_and_kana_but_no_hangul);
     suite_add_tcase(s, t);
     int rc = tu_run(s);
     if (rc == EXIT_SUCCESS && !zenhei) {

@@ -3,7 +3,7 @@
 # and Hebrew (tests/data/scripts/circuits.json). The CJK names are drawn from the fallback font
 # (fonts-wqy-zenhei), embedded only in that report and only with the glyphs drawn; pdftotext finds
 # every name, no U+FFFD is drawn, the workbook keeps the names as given, and reruns give the same
-# bytes. Exit 77 (skipped) when fonts-wqy-zenhei is not installed.
+# bytes, and nothing overflows. Exit 77 (skipped) when fonts-wqy-zenhei is not installed.
 . "$SB_SRC/tests/cli-lib.sh"
 PY=/usr/bin/python3
 ZENHEI=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -90,6 +90,28 @@ for n in names + [sys.argv[3]]:
     elif n not in text and n not in flat:
         missing.append(n)
 assert not missing, "not in the text: %s" % missing
+PYEOF
+
+# Nothing overflows: a long CJK name without spaces wraps inside its cell. Every word is inside the
+# margins (18 mm) and no two words overlap, which they would if a run were measured other than drawn.
+pdftotext -bbox "$pdf" "$TMP/bbox.html" 2>/dev/null || fail "pdftotext -bbox"
+check "words outside the margins or overlapping" "$PY" - "$TMP/bbox.html" <<'PYEOF'
+import re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+bad = []
+for n, page in enumerate(doc.split("<page ")[1:], 1):
+    width = float(re.match(r'width="([\d.]+)"', page).group(1))
+    left, right = 18 / 25.4 * 72, width - 18 / 25.4 * 72
+    ws = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in word.findall(page)]
+    bad += ["page %d: %r outside the margins" % (n, w) for w in ws if w[0] < left - 0.5 or w[2] > right + 0.5]
+    for i, w in enumerate(ws):
+        for v in ws[i + 1:]:
+            vo = min(w[3], v[3]) - max(w[1], v[1])
+            ho = min(w[2], v[2]) - max(w[0], v[0])
+            if vo > 0.5 * min(w[3] - w[1], v[3] - v[1]) and ho > 0.5:
+                bad.append("page %d: %r overlaps %r" % (n, w, v))
+assert not bad, "%d problems, first: %s" % (len(bad), bad[:3])
 PYEOF
 
 # The workbook keeps every name exactly as given.
