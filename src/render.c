@@ -28,18 +28,3 @@ const struct sb_renderer *render_find(const char *name)
             return r;
     return NULL;
 }
-
-int render_json_document(const char *path, cJSON *root, const char *what, struct sb_err *e)
-{
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing %s", path, what);
-    struct sb_buf out = {0};
-    sb_buf_puts(&out, text);
-    sb_buf_putc(&out, '\n');
-    cJSON_free(text);
-    int rc = sb_write_file(path, out.data, out.len, e);
-    sb_buf_free(&out);
-    return rc;
-}

@@ -59,9 +59,5 @@ int render_xlsx(const struct sb_report *r, const struct sb_render_opts *o, const
 int render_sarif(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
 int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e);
 
-/** Print a JSON document (pretty, newline-terminated) to path; takes ownership of root. `what` names it in the
- *  out-of-memory message ("OSCAL", "SARIF"). */
-struct cJSON;
-int render_json_document(const char *path, struct cJSON *root, const char *what, struct sb_err *e);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "diff.h"
 #include "err.h"
+#include "json_stream.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -261,94 +262,19 @@ cJSON *report_to_json(const struct sb_report *r)
     return report_tree(r, true);
 }
 
-/*
- * report.json is written as it is produced: every top-level member but "results" comes from the
- * same tree report_to_json builds (so every key stays), and the results are built and printed
- * one at a time. The bytes are exactly cJSON_Print's: a value printed alone is re-indented by the
- * depth it has in the document (cJSON prints a newline only as formatting, never inside a string).
- */
-static void put(struct sb_stream *w, const char *s, size_t n)
+/* report.json is written as it is produced: every member but "results" comes from the same tree
+ * report_to_json builds (so every key stays), and the results are built and printed one at a time. */
+static cJSON *result_item(void *ctx, size_t i)
 {
-    sb_stream_write(w, s, n);
-}
-
-static void put_indented(struct sb_stream *w, const char *text, int depth)
-{
-    static const char tabs[] = "\t\t\t\t\t\t\t\t";
-    for (const char *p = text;;) {
-        const char *nl = strchr(p, '\n');
-        if (!nl) {
-            put(w, p, strlen(p));
-            return;
-        }
-        put(w, p, (size_t)(nl - p + 1));
-        put(w, tabs, (size_t)depth);
-        p = nl + 1;
-    }
-}
-
-/* Print an item as cJSON_Print would at `depth`; false when cJSON runs out of memory. */
-static bool put_value(struct sb_stream *w, const cJSON *item, int depth)
-{
-    char *text = cJSON_Print(item);
-    if (!text)
-        return false;
-    put_indented(w, text, depth);
-    cJSON_free(text);
-    return true;
-}
-
-static bool put_key(struct sb_stream *w, const char *key)
-{
-    cJSON *k = cJSON_CreateString(key);
-    char *text = k ? cJSON_PrintUnformatted(k) : NULL;
-    cJSON_Delete(k);
-    if (!text)
-        return false;
-    put(w, "\t", 1);
-    put(w, text, strlen(text));
-    put(w, ":\t", 2);
-    cJSON_free(text);
-    return true;
-}
-
-static bool put_results(struct sb_stream *w, const struct sb_report *r)
-{
-    put(w, "[", 1);
-    for (size_t i = 0; i < r->nresults && !w->err; i++) {
-        cJSON *o = result_json(&r->results[i]);
-        bool ok = put_value(w, o, 2);
-        cJSON_Delete(o);
-        if (!ok)
-            return false;
-        if (i + 1 < r->nresults)
-            put(w, ", ", 2);
-    }
-    put(w, "]", 1);
-    return true;
+    const struct sb_report *r = ctx;
+    return result_json(&r->results[i]);
 }
 
 int render_json(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
     (void)o;
-    struct sb_stream w;
-    if (sb_stream_open(&w, out_path, e) != 0)
-        return -1;
     cJSON *root = report_tree(r, false);
-    bool ok = root != NULL;
-    put(&w, "{\n", 2);
-    for (const cJSON *m = root ? root->child : NULL; m && ok && !w.err; m = m->next) {
-        ok = put_key(&w, m->string);
-        if (ok && strcmp(m->string, "results") == 0)
-            ok = put_results(&w, r);
-        else if (ok)
-            ok = put_value(&w, m, 1);
-        put(&w, m->next ? ",\n" : "\n", m->next ? 2 : 1);
-    }
-    put(&w, "}\n", 2);
-    cJSON_Delete(root);
-    int rc = sb_stream_close(&w, out_path, e);
-    if (rc == 0 && !ok)
-        rc = sb_err_set(e, SB_EXIT_OUTPUT, "%s: out of memory while printing JSON", out_path);
-    return rc;
+    struct json_lazy results = {cJSON_GetObjectItemCaseSensitive(root, "results"), r->nresults, result_item,
+                                (void *)r};
+    return json_stream_document(out_path, root, &results, 1, "JSON", e);
 }

@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include "err.h"
+#include "json_stream.h"
 #include "manifest.h"
 #include "util.h"
 #include "uuid5.h"
@@ -337,7 +338,24 @@ static cJSON *risk_json(const struct sb_report *r, const struct sb_exception *x)
     return o;
 }
 
-static cJSON *result_json(const struct sb_report *r)
+/* The result's two long lists, streamed by json_stream_document into their (empty) slots. */
+struct result_lists {
+    const cJSON *observations, *findings;
+};
+
+static cJSON *observation_item(void *ctx, size_t i)
+{
+    const struct sb_report *r = ctx;
+    return observation_json(r, &r->results[i]);
+}
+
+static cJSON *finding_item(void *ctx, size_t i)
+{
+    const struct sb_report *r = ctx;
+    return finding_json(r, &r->results[i]);
+}
+
+static cJSON *result_json(const struct sb_report *r, struct result_lists *lists)
 {
     const struct sb_baseline *b = r->baseline;
     cJSON *res = cJSON_CreateObject();
@@ -376,9 +394,7 @@ static cJSON *result_json(const struct sb_report *r)
         cJSON_AddStringToObject(ctl, "control-id", b->controls[c].id);
         cJSON_AddItemToArray(inc, ctl);
     }
-    cJSON *obs = cJSON_AddArrayToObject(res, "observations");
-    for (size_t i = 0; i < r->nresults; i++)
-        cJSON_AddItemToArray(obs, observation_json(r, &r->results[i]));
+    lists->observations = cJSON_AddArrayToObject(res, "observations");
     cJSON *risks = NULL;
     for (size_t i = 0; i < r->nexceptions; i++) {
         if (!r->exceptions[i].matched)
@@ -387,9 +403,7 @@ static cJSON *result_json(const struct sb_report *r)
             risks = cJSON_AddArrayToObject(res, "risks");
         cJSON_AddItemToArray(risks, risk_json(r, &r->exceptions[i]));
     }
-    cJSON *fnd = cJSON_AddArrayToObject(res, "findings");
-    for (size_t i = 0; i < r->nresults; i++)
-        cJSON_AddItemToArray(fnd, finding_json(r, &r->results[i]));
+    lists->findings = cJSON_AddArrayToObject(res, "findings");
     return res;
 }
 
@@ -473,8 +487,13 @@ int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, cons
     }
     cJSON_AddStringToObject(ap, "remarks", "The assessment plan is the baseline: every control, evaluated by the rules "
                                            "described in the report's method appendix.");
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(ar, "results"), result_json(r));
+    struct result_lists lists;
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(ar, "results"), result_json(r, &lists));
     cJSON_AddItemToObject(ar, "back-matter", bm);
 
-    return render_json_document(out_path, root, "OSCAL", e);
+    const struct json_lazy lazy[] = {
+        {lists.observations, r->nresults, observation_item, (void *)r},
+        {lists.findings, r->nresults, finding_item, (void *)r},
+    };
+    return json_stream_document(out_path, root, lazy, 2, "OSCAL", e);
 }

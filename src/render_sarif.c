@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include "err.h"
+#include "json_stream.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -188,6 +189,25 @@ static cJSON *artifacts_json(const struct sb_report *r)
     return arr;
 }
 
+struct result_ctx {
+    const struct sb_report *r;
+    const struct sb_feature *const *order; /* rules in baseline order */
+    size_t nrules;
+};
+
+/* Only failing and not-assessed results are code-scanning alerts; the rest are left out. */
+static cJSON *result_item(void *ctx, size_t i)
+{
+    const struct result_ctx *c = ctx;
+    const struct sb_result *res = &c->r->results[i];
+    if (res->status != SB_STATUS_FAIL && res->status != SB_STATUS_NOT_ASSESSED)
+        return NULL;
+    int idx = 0;
+    while ((size_t)idx < c->nrules && c->order[idx] != res->feature)
+        idx++;
+    return result_json(res, idx);
+}
+
 int render_sarif(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
     (void)o;
@@ -221,21 +241,15 @@ int render_sarif(const struct sb_report *r, const struct sb_render_opts *o, cons
     cJSON_AddStringToObject(inv, "endTimeUtc", r->generated);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(run, "invocations"), inv);
     cJSON_AddItemToObject(run, "artifacts", artifacts_json(r));
-    cJSON *results = cJSON_AddArrayToObject(run, "results");
-    for (size_t i = 0; i < r->nresults; i++) {
-        const struct sb_result *res = &r->results[i];
-        if (res->status != SB_STATUS_FAIL && res->status != SB_STATUS_NOT_ASSESSED)
-            continue;
-        int idx = 0;
-        while ((size_t)idx < nrules && order[idx] != res->feature)
-            idx++;
-        cJSON_AddItemToArray(results, result_json(res, idx));
-    }
-    free(order);
+    const cJSON *results = cJSON_AddArrayToObject(run, "results");
     cJSON *props = cJSON_AddObjectToObject(run, "properties");
     cJSON_AddStringToObject(props, "baseline", b->title);
     cJSON_AddStringToObject(props, "baselineSha256", b->sha256);
     cJSON_AddStringToObject(props, "generated", r->generated);
 
-    return render_json_document(out_path, root, "SARIF", e);
+    struct result_ctx ctx = {r, order, nrules};
+    const struct json_lazy lazy = {results, r->nresults, result_item, &ctx};
+    int rc = json_stream_document(out_path, root, &lazy, 1, "SARIF", e);
+    free(order);
+    return rc;
 }

@@ -2,6 +2,7 @@
 #include "assess.h"
 #include "baseline.h"
 #include "err.h"
+#include "json_stream.h"
 #include "render.h"
 #include "report_json.h"
 #include "util.h"
@@ -9,6 +10,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +132,90 @@ START_TEST(csv_rows_and_write_errors)
 }
 END_TEST
 
+/* Element i of a lazy list: an object with nested containers, or NULL (filtered) for every third. */
+static cJSON *sample_item(void *ctx, size_t i)
+{
+    (void)ctx;
+    if (i % 3 == 2)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "i", (double)i);
+    cJSON_AddStringToObject(o, "text", "tab\there \"quoted\"\nnewline");
+    cJSON *a = cJSON_AddArrayToObject(o, "list");
+    cJSON_AddItemToArray(a, cJSON_CreateObject());
+    cJSON *inner = cJSON_CreateObject();
+    cJSON_AddItemToObject(inner, "empty", cJSON_CreateArray());
+    cJSON_AddItemToArray(a, inner);
+    return o;
+}
+
+/* The skeleton of a document with two lazy slots at different depths (one inside an array), and
+ * optionally the same document with the slots filled, for cJSON_Print to print whole. */
+static cJSON *sample_doc(bool fill, const cJSON **slot_a, const cJSON **slot_b, size_t n)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "name", "doc");
+    cJSON *outer = cJSON_AddArrayToObject(root, "runs");
+    cJSON *run = cJSON_CreateObject();
+    cJSON_AddItemToArray(outer, run);
+    cJSON_AddItemToArray(outer, cJSON_CreateString("second"));
+    cJSON_AddObjectToObject(run, "emptyObject");
+    cJSON *a = cJSON_AddArrayToObject(run, "results");
+    cJSON_AddTrueToObject(run, "after");
+    cJSON *b = cJSON_AddArrayToObject(root, "top");
+    cJSON_AddNullToObject(root, "last");
+    for (size_t i = 0; fill && i < n; i++) {
+        cJSON *x = sample_item(NULL, i);
+        if (x)
+            cJSON_AddItemToArray(a, x);
+        x = sample_item(NULL, i);
+        if (x)
+            cJSON_AddItemToArray(b, x);
+    }
+    *slot_a = a;
+    *slot_b = b;
+    return root;
+}
+
+static void stream_matches_print(size_t n, const char *name)
+{
+    const cJSON *a, *b;
+    cJSON *whole = sample_doc(true, &a, &b, n);
+    char *want = cJSON_Print(whole);
+    cJSON_Delete(whole);
+    cJSON *skel = sample_doc(false, &a, &b, n);
+    const struct json_lazy lazy[] = {{a, n, sample_item, NULL}, {b, n, sample_item, NULL}};
+    char *dir = tu_tmpdir(name);
+    char *path = sb_path_join(dir, "doc.json");
+    struct sb_err e = {0};
+    ck_assert_msg(json_stream_document(path, skel, lazy, 2, "test", &e) == 0, "%s", e.msg);
+    size_t got_n;
+    char *got = tu_slurp(path, &got_n);
+    size_t wn = strlen(want);
+    ck_assert_uint_eq(got_n, wn + 1);
+    ck_assert_msg(memcmp(got, want, wn) == 0, "got:\n%s\nwant:\n%s", got, want);
+    ck_assert_int_eq(got[wn], '\n');
+    free(got);
+    cJSON_free(want);
+    free(path);
+    free(dir);
+}
+
+START_TEST(lazy_slots_print_as_cjson_would)
+{
+    stream_matches_print(0, "lazy-0");
+    stream_matches_print(2, "lazy-2");
+    stream_matches_print(7, "lazy-7");
+    /* A write failure is reported with the path, and the skeleton is freed either way (ASan checks). */
+    const cJSON *a, *b;
+    cJSON *skel = sample_doc(false, &a, &b, 5);
+    const struct json_lazy lazy[] = {{a, 5, sample_item, NULL}, {b, 5, sample_item, NULL}};
+    struct sb_err e = {0};
+    ck_assert_int_eq(json_stream_document("/dev/full", skel, lazy, 2, "test", &e), -1);
+    ck_assert_msg(strstr(e.msg, "/dev/full: write failed") != NULL, "%s", e.msg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("render_stream");
@@ -137,6 +223,7 @@ int main(void)
     tcase_add_test(t, streamed_json_is_cjson_print);
     tcase_add_test(t, no_results_still_valid);
     tcase_add_test(t, csv_rows_and_write_errors);
+    tcase_add_test(t, lazy_slots_print_as_cjson_would);
     suite_add_tcase(s, t);
     return tu_run(s);
 }
