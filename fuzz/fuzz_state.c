@@ -42,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct sb_report *r = sb_xcalloc(1, sizeof *r);
         r->results = res.items;
         r->nresults = res.n;
+        r->strings = res.strings;
         report_free(r);
     }
     state_free(st);

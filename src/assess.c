@@ -317,7 +317,9 @@ int assess_run(struct sb_report **out, const struct sb_baseline *b, const struct
     /* The report owns whatever was evaluated, so a failure frees it like a success would. */
     r->results = results.items;
     r->nresults = results.n;
+    r->strings = results.strings;
     results.items = NULL;
+    results.strings = NULL;
     if (erc != 0)
         goto done;
 

@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "eval_ctx.h"
+#include "strpool.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -124,15 +125,21 @@ struct sb_result *ev_result(struct eval_ctx *c, const struct sb_feature *f, cons
     memset(res, 0, sizeof *res);
     res->control = f->control;
     res->feature = f;
-    res->id = eval_finding_id(c->baseline->id, f->control->id, f->name, resource_id);
+    struct sb_strpool *p = res->strings = c->out->strings;
+    char *id = eval_finding_id(c->baseline->id, f->control->id, f->name, resource_id);
+    res->id = sb_strpool_intern(p, id);
+    free(id);
     if (!sb_empty(resource_id)) {
-        res->resource_id = sb_xstrdup(resource_id);
-        sb_id_parts(resource_id, &res->subscription_id, &res->resource_group, &res->resource_name);
-        if (display_name) {
-            free(res->resource_name);
-            res->resource_name = sb_xstrdup(display_name);
-        }
-        res->resource_type = sb_xstrdup(resource_type);
+        res->resource_id = sb_strpool_intern(p, resource_id);
+        char *sub, *rg, *name;
+        sb_id_parts(resource_id, &sub, &rg, &name);
+        res->subscription_id = sb_strpool_intern(p, sub);
+        res->resource_group = sb_strpool_intern(p, rg);
+        res->resource_name = sb_strpool_intern(p, display_name ? display_name : name);
+        free(sub);
+        free(rg);
+        free(name);
+        res->resource_type = sb_strpool_intern(p, resource_type);
     }
     res->status = SB_STATUS_NOT_ASSESSED;
     return res;
@@ -147,8 +154,7 @@ void ev_set(struct sb_result *res, enum sb_status st, enum sb_severity sev, cons
     char buf[2048];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    free(res->summary);
-    res->summary = sb_xstrdup(buf);
+    res->summary = sb_strpool_intern(res->strings, buf);
 }
 
 void ev_remedy(struct sb_result *res, const char *fmt, ...)
@@ -158,8 +164,7 @@ void ev_remedy(struct sb_result *res, const char *fmt, ...)
     char buf[2048];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    free(res->remediation);
-    res->remediation = sb_xstrdup(buf);
+    res->remediation = sb_strpool_intern(res->strings, buf);
 }
 
 void ev_evidence(struct sb_result *res, const char *resource_id, const char *path, const char *value,
@@ -167,13 +172,11 @@ void ev_evidence(struct sb_result *res, const char *resource_id, const char *pat
 {
     res->evidence = sb_xrealloc(res->evidence, (res->nevidence + 1) * sizeof *res->evidence);
     struct sb_evidence *ev = &res->evidence[res->nevidence++];
-    /* Most evidence is read on the result's own resource: share its id (report.h, free_result). */
-    ev->resource_id = resource_id && res->resource_id && strcmp(resource_id, res->resource_id) == 0
-                          ? res->resource_id
-                          : sb_xstrdup(resource_id);
-    ev->path = sb_xstrdup(path);
-    ev->value = sb_xstrdup(sb_empty(value) ? "(absent)" : value);
-    ev->expected = sb_xstrdup(expected);
+    struct sb_strpool *p = res->strings;
+    ev->resource_id = sb_strpool_intern(p, resource_id);
+    ev->path = sb_strpool_intern(p, path);
+    ev->value = sb_strpool_intern(p, sb_empty(value) ? "(absent)" : value);
+    ev->expected = sb_strpool_intern(p, expected);
     ev->source = NULL;
 }
 
@@ -367,17 +370,17 @@ static void add_sources(struct eval_ctx *c, size_t from)
             if (ev->source)
                 continue;
             bool conflict = false;
-            ev->source = state_value_source(c->state, ev->resource_id, ev->path, &conflict);
+            char *source = state_value_source(c->state, ev->resource_id, ev->path, &conflict);
+            ev->source = sb_strpool_intern(res->strings, source);
+            free(source);
             if (conflict && !conflict_path)
                 conflict_path = ev->path;
         }
         if (conflict_path && res->status == SB_STATUS_PASS) {
-            char *was = res->summary;
-            res->summary = NULL;
+            const char *was = res->summary; /* pooled: stays valid */
             ev_set(res, SB_STATUS_NOT_ASSESSED, SB_SEV_MEDIUM,
                    "The inputs disagree on %s (see the evidence), so the verdict cannot be trusted; with the first "
                    "input's value it would pass: %s", conflict_path, was ? was : "");
-            free(was);
             ev_remedy(res, "Export the resource once, from one point in time, and assess again.");
         }
     }
@@ -420,9 +423,20 @@ static void no_rule(struct eval_ctx *c, const struct sb_feature *f)
     ev_remedy(res, "%s", f->guidance ? f->guidance : "Review the feature's configuration and record an attestation.");
 }
 
+void eval_results_free(struct sb_results *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        free(out->items[i].evidence); /* the strings are the pool's */
+    free(out->items);
+    sb_strpool_free(out->strings);
+    memset(out, 0, sizeof *out);
+}
+
 int eval_baseline(struct sb_results *out, const struct sb_baseline *b, const struct sb_state *st, struct sb_err *e)
 {
     struct eval_ctx c = {b, st, out};
+    if (!out->strings)
+        out->strings = sb_strpool_new();
     for (size_t i = 0; i < b->ncontrols; i++) {
         const struct sb_control *ctl = &b->controls[i];
         for (size_t k = 0; k < ctl->nfeatures; k++) {

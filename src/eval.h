@@ -19,6 +19,7 @@ struct sb_results {
     struct sb_result *items;
     size_t n;
     size_t cap;
+    struct sb_strpool *strings; /**< made by eval_baseline: every result's strings; the report takes it over */
 };
 
 /**
@@ -27,6 +28,9 @@ struct sb_results {
  */
 int eval_baseline(struct sb_results *out, const struct sb_baseline *b, const struct sb_state *st,
                   struct sb_err *e);
+
+/** Free what eval_baseline appended (results and their string pool) and empty `out`. */
+void eval_results_free(struct sb_results *out);
 
 /** True when `rule` is implemented (used to validate baselines). */
 int eval_rule_known(const char *rule);

@@ -136,35 +136,52 @@ static int cmp_res_lc(const void *a, const void *b)
     return c ? c : (x->res > y->res) - (x->res < y->res);
 }
 
-/* One inventory item per assessed Azure resource, the subjects of the observations. Sorted, unique by lower-case id. */
-static cJSON *inventory_json(const struct sb_report *r)
+/* The assessed Azure resources, the subjects of the observations: sorted, unique by lower-case id. */
+struct inventory {
+    struct res_lc *v;
+    size_t n;
+};
+
+static struct inventory inventory_make(const struct sb_report *r)
 {
-    struct res_lc *v = sb_xcalloc(r->nresults + 1, sizeof *v);
-    size_t n = 0;
+    struct inventory inv = {sb_xcalloc(r->nresults + 1, sizeof *inv.v), 0};
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].resource_id)
-            v[n++] = (struct res_lc){sb_lower(r->results[i].resource_id), &r->results[i]};
-    sb_sort(v, n, sizeof *v, cmp_res_lc);
-    cJSON *arr = n ? cJSON_CreateArray() : NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (i && strcmp(v[i].lc, v[i - 1].lc) == 0)
-            continue;
-        const struct sb_result *res = v[i].res;
-        cJSON *item = cJSON_CreateObject();
-        add_uuid(item, "resource", v[i].lc);
-        char *desc = sb_xasprintf("Azure resource %s", res->resource_id);
-        cJSON_AddStringToObject(item, "description", desc);
-        free(desc);
-        prop(item, "asset-id", false, res->resource_id, NULL);
-        prop(item, "resource-type", true, res->resource_type, NULL);
-        prop(item, "subscription-id", true, res->subscription_id, NULL);
-        prop(item, "resource-group", true, res->resource_group, NULL);
-        cJSON_AddItemToArray(arr, item);
+            inv.v[inv.n++] = (struct res_lc){sb_lower(r->results[i].resource_id), &r->results[i]};
+    sb_sort(inv.v, inv.n, sizeof *inv.v, cmp_res_lc);
+    size_t k = 0;
+    for (size_t i = 0; i < inv.n; i++) {
+        if (k && strcmp(inv.v[i].lc, inv.v[k - 1].lc) == 0)
+            free(inv.v[i].lc);
+        else
+            inv.v[k++] = inv.v[i];
     }
-    for (size_t i = 0; i < n; i++)
-        free(v[i].lc);
-    free(v);
-    return arr;
+    inv.n = k;
+    return inv;
+}
+
+static void inventory_free(struct inventory *inv)
+{
+    for (size_t i = 0; i < inv->n; i++)
+        free(inv->v[i].lc);
+    free(inv->v);
+}
+
+/* One inventory item (streamed). */
+static cJSON *inventory_item(void *ctx, size_t i)
+{
+    const struct inventory *inv = ctx;
+    const struct sb_result *res = inv->v[i].res;
+    cJSON *item = cJSON_CreateObject();
+    add_uuid(item, "resource", inv->v[i].lc);
+    char *desc = sb_xasprintf("Azure resource %s", res->resource_id);
+    cJSON_AddStringToObject(item, "description", desc);
+    free(desc);
+    prop(item, "asset-id", false, res->resource_id, NULL);
+    prop(item, "resource-type", true, res->resource_type, NULL);
+    prop(item, "subscription-id", true, res->subscription_id, NULL);
+    prop(item, "resource-group", true, res->resource_group, NULL);
+    return item;
 }
 
 /* A time a snapshot recorded (collection start or end), normalised; the report time when none was recorded or it
@@ -338,8 +355,9 @@ static cJSON *risk_json(const struct sb_report *r, const struct sb_exception *x)
     return o;
 }
 
-/* The result's two long lists, streamed by json_stream_document into their (empty) slots. */
+/* The result's long lists, streamed by json_stream_document into their (empty) slots. */
 struct result_lists {
+    const cJSON *inventory; /* NULL when no result names a resource */
     const cJSON *observations, *findings;
 };
 
@@ -355,7 +373,7 @@ static cJSON *finding_item(void *ctx, size_t i)
     return finding_json(r, &r->results[i]);
 }
 
-static cJSON *result_json(const struct sb_report *r, struct result_lists *lists)
+static cJSON *result_json(const struct sb_report *r, size_t ninventory, struct result_lists *lists)
 {
     const struct sb_baseline *b = r->baseline;
     cJSON *res = cJSON_CreateObject();
@@ -379,9 +397,9 @@ static cJSON *result_json(const struct sb_report *r, struct result_lists *lists)
     prop(res, "baseline-id", true, b->id, NULL);
     prop(res, "mcsb-version", true, b->mcsb_version, NULL);
     prop(res, "cloud", true, r->cloud, NULL);
-    cJSON *inv = inventory_json(r);
-    if (inv)
-        cJSON_AddItemToObject(cJSON_AddObjectToObject(res, "local-definitions"), "inventory-items", inv);
+    lists->inventory = NULL;
+    if (ninventory)
+        lists->inventory = cJSON_AddArrayToObject(cJSON_AddObjectToObject(res, "local-definitions"), "inventory-items");
     cJSON *rc = cJSON_AddObjectToObject(res, "reviewed-controls");
     char *rcd = sb_xasprintf("Every control of the %s.", b->title);
     cJSON_AddStringToObject(rc, "description", rcd);
@@ -487,13 +505,17 @@ int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, cons
     }
     cJSON_AddStringToObject(ap, "remarks", "The assessment plan is the baseline: every control, evaluated by the rules "
                                            "described in the report's method appendix.");
+    struct inventory inv = inventory_make(r);
     struct result_lists lists;
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(ar, "results"), result_json(r, &lists));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(ar, "results"), result_json(r, inv.n, &lists));
     cJSON_AddItemToObject(ar, "back-matter", bm);
 
     const struct json_lazy lazy[] = {
         {lists.observations, r->nresults, observation_item, (void *)r},
         {lists.findings, r->nresults, finding_item, (void *)r},
+        {lists.inventory, inv.n, inventory_item, &inv},
     };
-    return json_stream_document(out_path, root, lazy, 2, "OSCAL", e);
+    int rc = json_stream_document(out_path, root, lazy, lists.inventory ? 3 : 2, "OSCAL", e);
+    inventory_free(&inv);
+    return rc;
 }

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include "strpool.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -171,6 +172,10 @@ char *sb_result_status_text(const struct sb_result *res)
 
 static void free_result(struct sb_result *res)
 {
+    if (res->strings) { /* every string is the pool's */
+        free(res->evidence);
+        return;
+    }
     free(res->id);
     free(res->resource_name);
     free(res->resource_type);
@@ -287,6 +292,7 @@ void report_free(struct sb_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         free_result(&r->results[i]);
     free(r->results);
+    sb_strpool_free(r->strings);
     for (size_t i = 0; i < r->nexceptions; i++)
         sb_exception_clear(&r->exceptions[i]);
     free(r->exceptions);

@@ -100,6 +100,9 @@ struct sb_result {
     size_t nevidence;
     const struct sb_exception *exception;         /**< active exception applied, or NULL */
     const struct sb_exception *expired_exception; /**< matching but expired entry, or NULL */
+    /** When set, the pool (sb_report.strings) that owns every string of this result and its evidence; when NULL,
+     *  each string is its own allocation (results built by hand, e.g. in tests). */
+    struct sb_strpool *strings;
 };
 
 /** A file the assessment read. */
@@ -237,6 +240,7 @@ struct sb_report {
     struct sb_scope scope;
 
     struct sb_result *results;          /**< baseline order (control, feature), then resource id (case-insensitive) */
+    struct sb_strpool *strings;         /**< owns the evaluated results' strings (sb_result.strings), or NULL */
     size_t nresults;
     size_t counts[SB_STATUS_COUNT];     /**< per status, over all results */
     size_t excepted;                    /**< results with an active exception */

@@ -39,21 +39,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    for (size_t i = 0; i < res.n; i++) {
-        struct sb_result *r = &res.items[i];
-        free(r->id), free(r->resource_name), free(r->resource_type);
-        free(r->subscription_id), free(r->resource_group), free(r->summary), free(r->remediation);
-        for (size_t k = 0; k < r->nevidence; k++) {
-            /* Evidence read on the result's own resource shares its id (report.h). */
-            if (r->evidence[k].resource_id != r->resource_id)
-                free(r->evidence[k].resource_id);
-            free(r->evidence[k].path), free(r->evidence[k].value), free(r->evidence[k].expected),
-                free(r->evidence[k].source);
-        }
-        free(r->evidence);
-        free(r->resource_id);
-    }
-    free(res.items);
+    eval_results_free(&res);
     baseline_free(bl);
 }
 
