@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct writer {
@@ -40,16 +41,25 @@ static void put_tabs(struct writer *w, int n)
 /* cJSON text printed at depth 0, shifted to `depth`: each formatting newline gains `depth` tabs. */
 static void put_shifted(struct writer *w, const char *text, int depth)
 {
-    for (const char *p = text;;) {
-        const char *nl = strchr(p, '\n');
-        if (!nl) {
-            put(w, p, strlen(p));
-            return;
-        }
-        put(w, p, (size_t)(nl - p + 1));
-        put_tabs(w, depth);
-        p = nl + 1;
+    if (depth == 0) {
+        put(w, text, strlen(text));
+        return;
     }
+    /* One write per value: stdio copies short pieces one call at a time. */
+    size_t n = 0, lines = 0;
+    for (const char *p = text; *p; p++, n++)
+        lines += *p == '\n';
+    char *out = sb_xmalloc(n + lines * (size_t)depth + 1);
+    char *o = out;
+    for (const char *p = text; *p; p++) {
+        *o++ = *p;
+        if (*p == '\n') {
+            memset(o, '\t', (size_t)depth);
+            o += depth;
+        }
+    }
+    put(w, out, (size_t)(o - out));
+    free(out);
 }
 
 static void put_plain(struct writer *w, const cJSON *item, int depth)
