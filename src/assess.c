@@ -8,6 +8,9 @@
 #include "util.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -354,6 +357,11 @@ done:
     free(exbuf);
     free(results.items);
     state_free(st);
+#ifdef __GLIBC__
+    /* The inputs' parse trees were most of the memory and are gone: give their pages back now, or the renderers'
+     * threads (each with its own malloc arena) add to them instead of reusing them. */
+    malloc_trim(0);
+#endif
     if (rc != 0)
         report_free(r);
     else

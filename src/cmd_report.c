@@ -18,7 +18,7 @@
 enum {
     OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
     OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS, OPT_PDF_DETAIL,
-    OPT_PERIOD
+    OPT_PERIOD, OPT_JOBS
 };
 
 static const struct sb_option report_options[] = {
@@ -38,6 +38,7 @@ static const struct sb_option report_options[] = {
     {"previous", required_argument, OPT_PREVIOUS, "FILE", "previous report.json (or its report directory): add a changes section"},
     {"sign-key", required_argument, OPT_SIGN_KEY, "KEY.pem", "sign manifest.json with this PEM private key: Ed25519, Ed448, RSA (2048 bits or more) or EC (ECDSA)"},
     {"data-dir", required_argument, OPT_DATA_DIR, "DIR", "where templates/ and fonts/ are (default: built-in)"},
+    {"jobs", required_argument, OPT_JOBS, "N", "formats rendered at the same time (default: the processors, at most 4; the files are the same)"},
     {"quiet", no_argument, 'q', NULL, "print nothing on success"},
     {"help", no_argument, 'h', NULL, "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -184,6 +185,15 @@ int cmd_report(int argc, char **argv)
         case OPT_SIGN_KEY: out.sign_key = optarg; break;
         case OPT_DATA_DIR: data_dir = optarg; break;
         case OPT_PERIOD: rc = parse_period(&period, &ao.period_from, &ao.period_to, optarg); break;
+        case OPT_JOBS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 64)
+                rc = cli_usage_error("report", "--jobs: expected a number from 1 to 64");
+            else
+                out.jobs = (unsigned)v;
+            break;
+        }
         case 'q': quiet = true; break;
         case 'h':
             report_usage(stdout);

@@ -42,6 +42,8 @@ struct sb_renderer {
     const char *extension;  /**< ".pdf" */
     const char *help;       /**< one line for --help */
     bool by_default;        /**< written when --format is not given */
+    bool reads_outputs;     /**< hashes the formats before it (sb_render_opts.outputs): rendered after them */
+    unsigned cost;          /**< relative rendering time, so the longest renderers start first */
     int (*render)(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path,
                   struct sb_err *e);
 };

@@ -4,6 +4,7 @@
 #include "err.h"
 #include "manifest.h"
 #include "out_set.h"
+#include "render_jobs.h"
 #include "report_json.h"
 #include "sign.h"
 #include "util.h"
@@ -85,6 +86,35 @@ static int check_sign_key(const char *key, struct sb_err *e)
 }
 
 /*
+ * Every format to its temporary: the independent ones at the same time (render_jobs.h), then those that hash the
+ * formats before them (OSCAL), each given exactly the outputs before it in table order. A failure is reported for
+ * the first failing format in that order, whatever finished first.
+ */
+static int render_all(const struct sb_report *r, const struct report_output_opts *o, struct sb_render_opts *ropts,
+                      const char *const *tmps, struct sb_err *e)
+{
+    struct render_job jobs[SB_MAX_FORMATS];
+    size_t njobs = 0;
+    for (size_t i = 0; i < o->nformats; i++)
+        if (!o->formats[i]->reads_outputs)
+            jobs[njobs++] = (struct render_job){.format = o->formats[i], .path = tmps[i], .opts = *ropts};
+    render_jobs_run(r, jobs, njobs, o->jobs ? o->jobs : render_jobs_default_workers());
+    for (size_t i = 0; i < njobs; i++)
+        if (jobs[i].rc != 0) {
+            *e = jobs[i].err;
+            return -1;
+        }
+    for (size_t i = 0; i < o->nformats; i++) {
+        if (!o->formats[i]->reads_outputs)
+            continue;
+        ropts->noutputs = i;
+        if (o->formats[i]->render(r, ropts, tmps[i], e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
  * All or nothing, the manifest included: every format is rendered to a temporary beside its
  * destination, the manifest is made from the temporaries' bytes and written to temporaries too,
  * and only then is everything renamed into place, reports first and manifest.sha256 last (out_set.h).
@@ -112,14 +142,16 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
     if (sb_outset_begin(e) != 0)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < o->nformats && rc == 0; i++) {
+    size_t nnamed = 0;
+    for (size_t i = 0; i < o->nformats && rc == 0; i++, nnamed++) {
         names[i] = sb_xasprintf("%s%s", o->basename, o->formats[i]->extension);
         final[i] = sb_path_join(o->out_dir, names[i]);
         tmps[i] = tmp[i];
-        if (sb_outset_add(final[i], tmp[i], sizeof tmp[i], e) != 0 || o->formats[i]->render(r, &ropts, tmp[i], e) != 0)
-            rc = -1;
-        done[ropts.noutputs++] = (struct sb_render_output){names[i], tmp[i]};
+        rc = sb_outset_add(final[i], tmp[i], sizeof tmp[i], e);
+        done[i] = (struct sb_render_output){names[i], tmp[i]};
     }
+    if (rc == 0)
+        rc = render_all(r, o, &ropts, tmps, e);
     if (rc == 0)
         rc = manifest_build(&m, r, (const char *const *)names, tmps, o->nformats, o->sign_key, e);
     if (rc == 0)
@@ -133,7 +165,7 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
             fprintf(stderr, "mcsb-audit: wrote %s\n", final[i]);
         fprintf(stderr, "mcsb-audit: wrote %s/%s%s\n", o->out_dir, SB_MANIFEST_JSON, o->sign_key ? " (signed)" : "");
     }
-    for (size_t i = 0; i < o->nformats; i++) {
+    for (size_t i = 0; i < nnamed; i++) {
         free(final[i]);
         free(names[i]);
     }

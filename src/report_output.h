@@ -25,6 +25,7 @@ struct report_output_opts {
     const struct sb_renderer *formats[SB_MAX_FORMATS]; /**< in sb_renderers[] order */
     size_t nformats;
     bool quiet;
+    unsigned jobs;            /**< formats rendered at once; 0: as many as processors, at most 4 */
 };
 
 /**
