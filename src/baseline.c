@@ -23,6 +23,8 @@
 #define BASELINE_SCHEMA "mcsb-audit-baseline/1"
 #define BASELINE_MAX_BYTES ((size_t)4 << 20)
 #define POLICY_DEFINITION_PREFIX "/providers/Microsoft.Authorization/policyDefinitions/"
+/* Excel's limit for a hyperlink (libxlsxwriter refuses longer ones); a page link is far shorter. */
+#define URL_MAX 2000
 #define JPATH_MAX 256
 
 static const char TRI_EXPECTED[] = "expected \"True\", \"False\" or \"Not Applicable\"";
@@ -228,6 +230,47 @@ static bool is_rule_id(const char *s)
     return true;
 }
 
+/*
+ * A link the reports make clickable: an absolute https URL of printable ASCII. Reports put it
+ * into PDF link annotations and spreadsheet hyperlinks, so anything a reader's viewer might
+ * treat otherwise is refused: other schemes (http, javascript:, file:), relative links, user
+ * information before the host ("https://learn.microsoft.com@elsewhere"), spaces and the
+ * characters RFC 3986 never allows in a URL.
+ */
+static const char *url_problem(const char *s)
+{
+    static const char scheme[] = "https://";
+    if (strncmp(s, scheme, sizeof scheme - 1) != 0)
+        return "expected an absolute https URL (\"https://host/path\")";
+    if (strlen(s) > URL_MAX)
+        return "URL longer than 2000 characters";
+    const char *host = s + sizeof scheme - 1;
+    size_t hn = strcspn(host, "/?#");
+    if (hn == 0)
+        return "expected a host name after \"https://\"";
+    for (size_t i = 0; i < hn; i++)
+        if (!((host[i] >= 'a' && host[i] <= 'z') || (host[i] >= 'A' && host[i] <= 'Z') ||
+              (host[i] >= '0' && host[i] <= '9') || host[i] == '-' || host[i] == '.' || host[i] == ':'))
+            return "the host may hold only letters, digits, '-', '.' and a ':port'";
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || strchr("\"<>\\^`{|}", *p))
+            return "a URL must be printable ASCII without spaces, quotes, '<', '>', '\\', '^', '`', '{', '|' or '}'";
+    return NULL;
+}
+
+/* An optional link field: absent or null is NULL, else an https URL (url_problem). */
+static int get_url(char **out, const struct ld *l, const cJSON *obj, const char *jpath, const char *key)
+{
+    if (get_str(out, l, obj, jpath, key, S_OPTIONAL | S_LINE) < 0)
+        return -1;
+    const char *why = *out ? url_problem(*out) : NULL;
+    if (!why)
+        return 0;
+    char kp[JPATH_MAX];
+    jpath_key(kp, jpath, key);
+    return fail(l, kp, "%s", why);
+}
+
 /* ---- the tree ---- */
 
 static int load_policy(struct sb_policy *p, const struct ld *l, const cJSON *obj, const char *jpath)
@@ -253,19 +296,21 @@ static int load_policy(struct sb_policy *p, const struct ld *l, const cJSON *obj
 /* Fields of one feature, then the consistency rule between its three columns. */
 static int load_feature(struct sb_feature *f, const struct ld *l, const cJSON *obj, const char *jpath)
 {
-    static const char *const keys[] = {"name", "description", "supported", "enabled_by_default",
-                                       "responsibility", "notes", "guidance", "reference",
-                                       "policies", "rule", NULL};
+    static const char *const keys[] = {"name", "description", "learn_more_url", "supported",
+                                       "enabled_by_default", "responsibility", "notes", "guidance",
+                                       "reference", "reference_url", "policies", "rule", NULL};
     int sup = 0, ebd = 0, resp = 0;
     if (expect_object(l, obj, jpath) < 0 || check_keys(l, obj, jpath, keys) < 0 ||
         get_str(&f->name, l, obj, jpath, "name", S_LINE) < 0 ||
         get_str(&f->description, l, obj, jpath, "description", S_REQUIRED) < 0 ||
+        get_url(&f->learn_more_url, l, obj, jpath, "learn_more_url") < 0 ||
         get_enum(&sup, l, obj, jpath, "supported", TRI_NAMES, 3, TRI_EXPECTED) < 0 ||
         get_enum(&ebd, l, obj, jpath, "enabled_by_default", TRI_NAMES, 3, TRI_EXPECTED) < 0 ||
         get_enum(&resp, l, obj, jpath, "responsibility", RESP_NAMES, 4, RESP_EXPECTED) < 0 ||
         get_str(&f->notes, l, obj, jpath, "notes", S_NULLABLE) < 0 ||
         get_str(&f->guidance, l, obj, jpath, "guidance", S_REQUIRED) < 0 ||
         get_str(&f->reference, l, obj, jpath, "reference", S_NULLABLE) < 0 ||
+        get_url(&f->reference_url, l, obj, jpath, "reference_url") < 0 ||
         get_str(&f->rule, l, obj, jpath, "rule", S_NULLABLE | S_LINE) < 0)
         return -1;
     f->supported = (enum sb_tri)sup;
@@ -273,6 +318,11 @@ static int load_feature(struct sb_feature *f, const struct ld *l, const cJSON *o
     f->responsibility = (enum sb_resp)resp;
 
     char kp[JPATH_MAX];
+    /* The URL is where the "Reference:" text points: no text, nothing to link. */
+    if (f->reference_url && !f->reference) {
+        jpath_key(kp, jpath, "reference_url");
+        return fail(l, kp, "set without a \"reference\" text to link");
+    }
     if (f->rule && !is_rule_id(f->rule)) {
         jpath_key(kp, jpath, "rule");
         return fail(l, kp, "expected a rule id of a-z, 0-9 and '_'");
@@ -306,10 +356,11 @@ static int load_feature(struct sb_feature *f, const struct ld *l, const cJSON *o
 
 static int load_control(struct sb_control *c, const struct ld *l, const cJSON *obj, const char *jpath)
 {
-    static const char *const keys[] = {"id", "domain", "title", "features", NULL};
+    static const char *const keys[] = {"id", "domain", "domain_url", "title", "features", NULL};
     if (expect_object(l, obj, jpath) < 0 || check_keys(l, obj, jpath, keys) < 0 ||
         get_str(&c->id, l, obj, jpath, "id", S_LINE) < 0 ||
         get_str(&c->domain, l, obj, jpath, "domain", S_LINE) < 0 ||
+        get_url(&c->domain_url, l, obj, jpath, "domain_url") < 0 ||
         get_str(&c->title, l, obj, jpath, "title", S_LINE) < 0)
         return -1;
     char kp[JPATH_MAX];
@@ -380,6 +431,16 @@ static int check_unique_ids(const struct sb_baseline *b, const struct ld *l)
                 jpath_fmt(jp, "controls[%zu].id", i);
                 return fail(l, jp, "duplicate control id \"%s\" (also controls[%zu])", c->id, k);
             }
+        /* One domain, one benchmark page: a control that disagrees is a copy-paste slip. */
+        for (size_t k = 0; k < i; k++) {
+            const struct sb_control *o = &b->controls[k];
+            bool same = o->domain_url && c->domain_url ? strcmp(o->domain_url, c->domain_url) == 0
+                                                       : o->domain_url == c->domain_url;
+            if (strcmp(o->domain, c->domain) != 0 || same)
+                continue;
+            jpath_fmt(jp, "controls[%zu].domain_url", i);
+            return fail(l, jp, "differs from controls[%zu].domain_url of the same domain \"%s\"", k, c->domain);
+        }
         for (size_t j = 0; j < c->nfeatures; j++) {
             const char *rule = c->features[j].rule;
             if (!rule)
@@ -484,6 +545,8 @@ static void feature_free(struct sb_feature *f)
     free(f->notes);
     free(f->guidance);
     free(f->reference);
+    free(f->learn_more_url);
+    free(f->reference_url);
     free(f->rule);
     for (size_t i = 0; i < f->npolicies; i++) {
         struct sb_policy *p = &f->policies[i];
@@ -508,6 +571,7 @@ void baseline_free(struct sb_baseline *b)
         free(c->features);
         free(c->id);
         free(c->domain);
+        free(c->domain_url);
         free(c->title);
     }
     free(b->controls);

@@ -44,6 +44,9 @@ struct sb_feature {
                               rule get a `manual` result, unsupported ones `not_applicable` */
     struct sb_policy *policies;
     size_t npolicies;
+    /* Links (validated absolute https URLs), last so positional initialisers stay valid: */
+    char *learn_more_url; /**< where the description's "Learn more." points, or NULL */
+    char *reference_url;  /**< the page the "Reference:" text names, or NULL (never without a reference) */
 };
 
 struct sb_control {
@@ -52,6 +55,7 @@ struct sb_control {
     char *title;         /**< "Establish network segmentation boundaries" */
     struct sb_feature *features;
     size_t nfeatures;
+    char *domain_url;    /**< the benchmark's page for the domain (https URL), or NULL */
 };
 
 struct sb_profile_attr {

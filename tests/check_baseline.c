@@ -296,6 +296,97 @@ START_TEST(test_real_nsg_policy_and_texts)
 }
 END_TEST
 
+/*
+ * The links behind the baseline page's "Learn more." (per feature), "Reference:" text and the
+ * domain's "For more information, see the Microsoft cloud security benchmark: ..." line, typed
+ * from their sources (docs/baseline-format.md, "Where the links come from").
+ */
+#define LEARN "https://learn.microsoft.com/"
+static const struct {
+    const char *control, *feature, *learn_more, *reference_url;
+} WANT_LINKS[] = {
+    {"NS-1", "Virtual Network Integration",
+     LEARN "azure/virtual-network/virtual-network-for-azure-services#services-that-can-be-deployed-into-a-virtual-network",
+     LEARN "azure/expressroute/expressroute-about-virtual-network-gateways"},
+    {"NS-1", "Network Security Group Support", LEARN "azure/virtual-network/network-security-groups-overview", NULL},
+    {"IM-1", "Azure AD Authentication Required for Data Plane Access",
+     LEARN "azure/active-directory/authentication/overview-authentication", NULL},
+    {"IM-1", "Local Authentication Methods for Data Plane Access",
+     LEARN "azure/app-service/overview-authentication-authorization", NULL},
+    {"IM-3", "Managed Identities", LEARN "azure/active-directory/managed-identities-azure-resources/overview", NULL},
+    {"IM-3", "Service Principals", LEARN "powershell/azure/create-azure-service-principal-azureps", NULL},
+    {"IM-7", "Conditional Access for Data Plane", LEARN "azure/active-directory/conditional-access/overview", NULL},
+    {"IM-8", "Service Credential and Secrets Support Integration and Storage in Azure Key Vault",
+     LEARN "azure/key-vault/secrets/about-secrets", LEARN "azure/expressroute/expressroute-howto-macsec"},
+    {"PA-1", "Local Admin Accounts",
+     LEARN "security/benchmark/azure/security-controls-v3-privileged-access"
+           "#pa-1-separate-and-limit-highly-privilegedadministrative-users",
+     NULL},
+    {"PA-7", "Azure RBAC for Data Plane", LEARN "azure/role-based-access-control/overview", NULL},
+    {"PA-8", "Customer Lockbox", LEARN "azure/security/fundamentals/customer-lockbox-overview", NULL},
+    {"DP-1", "Sensitive Data Discovery and Classification",
+     LEARN "security/benchmark/azure/security-controls-v3-data-protection#dp-1-discover-classify-and-label-sensitive-data",
+     NULL},
+    {"DP-2", "Data Leakage/Loss Prevention",
+     LEARN "security/benchmark/azure/security-controls-v3-data-protection"
+           "#dp-2-monitor-anomalies-and-threats-targeting-sensitive-data",
+     NULL},
+    {"DP-3", "Data in Transit Encryption", LEARN "azure/security/fundamentals/double-encryption#data-in-transit", NULL},
+    {"DP-7", "Certificate Management in Azure Key Vault", LEARN "azure/key-vault/certificates/certificate-scenarios",
+     NULL},
+    {"AM-2", "Azure Policy Support", LEARN "azure/governance/policy/tutorials/create-and-manage", NULL},
+    {"LT-1", "Microsoft Defender for Service / Product Offering", LEARN "azure/security-center/azure-defender", NULL},
+    {"LT-4", "Azure Resource Logs", LEARN "azure/azure-monitor/platform/platform-logs-overview",
+     LEARN "azure/expressroute/monitor-expressroute"},
+    {"BR-1", "Azure Backup", LEARN "azure/backup/backup-overview", NULL},
+    {"BR-1", "Service Native Backup Capability",
+     LEARN "security/benchmark/azure/security-controls-v3-backup-recovery#br-1-ensure-regular-automated-backups",
+     LEARN "azure/expressroute/use-s2s-vpn-as-backup-for-expressroute-privatepeering"},
+};
+
+static const struct {
+    const char *domain, *url;
+} WANT_DOMAIN_LINKS[] = {
+    {"Network security", LEARN "security/benchmark/azure/mcsb-network-security"},
+    {"Identity management", LEARN "security/benchmark/azure/mcsb-identity-management"},
+    {"Privileged access", LEARN "security/benchmark/azure/mcsb-privileged-access"},
+    {"Data protection", LEARN "security/benchmark/azure/mcsb-data-protection"},
+    {"Asset management", LEARN "security/benchmark/azure/mcsb-asset-management"},
+    {"Logging and threat detection", LEARN "security/benchmark/azure/mcsb-logging-threat-detection"},
+    {"Backup and recovery", LEARN "security/benchmark/azure/mcsb-backup-recovery"},
+};
+#undef LEARN
+
+START_TEST(test_real_links)
+{
+    struct sb_baseline *b = load_real();
+    ck_assert_uint_eq(COUNT(WANT_LINKS), baseline_feature_count(b));
+    size_t k = 0;
+    for (size_t i = 0; i < b->ncontrols; i++)
+        for (size_t j = 0; j < b->controls[i].nfeatures; j++, k++) {
+            const struct sb_feature *f = &b->controls[i].features[j];
+            ck_assert_str_eq(b->controls[i].id, WANT_LINKS[k].control);
+            ck_assert_str_eq(f->name, WANT_LINKS[k].feature);
+            ck_assert_pstr_eq(f->learn_more_url, WANT_LINKS[k].learn_more);
+            ck_assert_pstr_eq(f->reference_url, WANT_LINKS[k].reference_url);
+            /* A link only where the page has link text: every description ends in "Learn more.",
+             * and a reference URL goes with a "Reference:" line. */
+            size_t n = strlen(f->description);
+            ck_assert_msg(n > 11 && strcmp(f->description + n - 11, "Learn more.") == 0, "%s", f->name);
+            ck_assert_int_eq(f->reference != NULL, f->reference_url != NULL);
+        }
+    for (size_t i = 0; i < b->ncontrols; i++) {
+        const char *want = NULL;
+        for (size_t d = 0; d < COUNT(WANT_DOMAIN_LINKS); d++)
+            if (strcmp(WANT_DOMAIN_LINKS[d].domain, b->controls[i].domain) == 0)
+                want = WANT_DOMAIN_LINKS[d].url;
+        ck_assert_msg(want != NULL, "no domain link typed for %s", b->controls[i].domain);
+        ck_assert_pstr_eq(b->controls[i].domain_url, want);
+    }
+    baseline_free(b);
+}
+END_TEST
+
 START_TEST(test_find_and_strings)
 {
     struct sb_baseline *b = load_real();
@@ -357,6 +448,53 @@ START_TEST(test_optional_definition_id)
     ck_assert_ptr_null(b->controls[0].features[0].policies[0].definition_id);
     baseline_free(b);
     free(path);
+    free(text);
+    free(src);
+}
+END_TEST
+
+/* The link fields are optional: the minimal fixture has none, and they load when given. */
+START_TEST(test_links_load)
+{
+    char *src = tu_data("baseline/minimal.json");
+    char *text = tu_slurp(src, NULL);
+    struct sb_buf b = {0};
+    sb_buf_puts(&b, text);
+    static const struct {
+        const char *from, *to;
+    } edits[] = {
+        {"\"reference\": \"Example gateway\",",
+         "\"reference\": \"Example gateway\", \"reference_url\": \"https://learn.example.test/gw?x=1#top\","},
+        {"\"description\": \"Service supports deployment into a virtual network.\",",
+         "\"description\": \"Service supports deployment into a virtual network.\", "
+         "\"learn_more_url\": \"https://learn.example.test:8443/vnet\","},
+        {"\"domain\": \"Data protection\",", "\"domain\": \"Data protection\", \"domain_url\": null,"},
+        {"\"domain\": \"Network security\",",
+         "\"domain\": \"Network security\", \"domain_url\": \"https://learn.example.test/ns\","},
+    };
+    for (size_t i = 0; i < COUNT(edits); i++) {
+        char *at = strstr(b.data, edits[i].from);
+        ck_assert_msg(at != NULL, "fixture lacks %s", edits[i].from);
+        struct sb_buf n = {0};
+        sb_buf_add(&n, b.data, (size_t)(at - b.data));
+        sb_buf_puts(&n, edits[i].to);
+        sb_buf_puts(&n, at + strlen(edits[i].from));
+        sb_buf_free(&b);
+        b = n;
+    }
+    char *path = tmp_file("links.json");
+    tu_write(path, b.data);
+    struct sb_baseline *bl = load_ok(path);
+    const struct sb_feature *f = &bl->controls[0].features[0];
+    ck_assert_pstr_eq(f->learn_more_url, "https://learn.example.test:8443/vnet");
+    ck_assert_pstr_eq(f->reference_url, "https://learn.example.test/gw?x=1#top");
+    ck_assert_pstr_eq(bl->controls[0].domain_url, "https://learn.example.test/ns");
+    ck_assert_ptr_null(bl->controls[1].domain_url);
+    ck_assert_ptr_null(bl->controls[1].features[1].learn_more_url);
+    ck_assert_ptr_null(bl->controls[1].features[1].reference_url);
+    baseline_free(bl);
+    free(path);
+    sb_buf_free(&b);
     free(text);
     free(src);
 }
@@ -447,6 +585,56 @@ START_TEST(test_err_schema_and_formats)
                           "e71308d3",
                           "controls[0].features[0].policies[0].definition_id: expected "
                           "\"/providers/Microsoft.Authorization/policyDefinitions/<name>\"");
+}
+END_TEST
+
+/* A link must be an absolute https URL a viewer cannot take for anything else. */
+START_TEST(test_err_links)
+{
+    static const char ref[] = "\"reference\": \"Example gateway\",";
+    static const struct {
+        const char *url, *why;
+    } bad[] = {
+        {"http://learn.microsoft.com/azure", "expected an absolute https URL (\"https://host/path\")"},
+        {"/azure/expressroute/monitor-expressroute", "expected an absolute https URL (\"https://host/path\")"},
+        {"javascript:alert(1)", "expected an absolute https URL (\"https://host/path\")"},
+        {"HTTPS://learn.microsoft.com/", "expected an absolute https URL (\"https://host/path\")"},
+        {"https:///azure", "expected a host name after \"https://\""},
+        {"https://learn.microsoft.com@example.test/", "the host may hold only letters, digits, '-', '.' and a ':port'"},
+        {"https://learn.microsoft.com/a b", "a URL must be printable ASCII without spaces, quotes, '<', '>', "
+                                            "'\\', '^', '`', '{', '|' or '}'"},
+        {"https://learn.microsoft.com/\\\"x", "a URL must be printable ASCII without spaces, quotes, '<', '>', "
+                                              "'\\', '^', '`', '{', '|' or '}'"},
+        {"https://learn.microsoft.com/d\xC3\xA9", "a URL must be printable ASCII without spaces, quotes, '<', '>', "
+                                               "'\\', '^', '`', '{', '|' or '}'"},
+    };
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        char *to = sb_xasprintf("%s \"reference_url\": \"%s\",", ref, bad[i].url);
+        char *tail = sb_xasprintf("controls[0].features[0].reference_url: %s", bad[i].why);
+        expect_mutation_error(ref, to, tail);
+        free(tail);
+        free(to);
+    }
+    expect_mutation_error("\"description\": \"Customer Lockbox can be used for Microsoft support access.\",",
+                          "\"description\": \"Customer Lockbox can be used for Microsoft support access.\", "
+                          "\"learn_more_url\": \"ftp://example.test/lockbox\",",
+                          "controls[1].features[1].learn_more_url: expected an absolute https URL "
+                          "(\"https://host/path\")");
+    expect_mutation_error("\"domain\": \"Data protection\",", "\"domain\": \"Data protection\", \"domain_url\": \"\",",
+                          "controls[1].domain_url: must not be empty (use null)");
+    expect_mutation_error("\"domain\": \"Data protection\",", "\"domain\": \"Data protection\", \"domain_url\": 7,",
+                          "controls[1].domain_url: expected a string or null");
+    /* A URL without the text it belongs to. */
+    expect_mutation_error("\"reference\": null,\n          \"policies\": [],\n          \"rule\": \"dp3_lockbox\"",
+                          "\"reference\": null, \"reference_url\": \"https://learn.example.test/x\",\n"
+                          "          \"policies\": [],\n          \"rule\": \"dp3_lockbox\"",
+                          "controls[1].features[1].reference_url: set without a \"reference\" text to link");
+    /* Two controls of one domain pointing at different benchmark pages. */
+    expect_mutation_error("\"id\": \"DP-3\",\n      \"domain\": \"Data protection\",",
+                          "\"id\": \"DP-3\",\n      \"domain\": \"Network security\", "
+                          "\"domain_url\": \"https://learn.example.test/other\",",
+                          "controls[1].domain_url: differs from controls[0].domain_url of the same domain "
+                          "\"Network security\"");
 }
 END_TEST
 
@@ -680,12 +868,15 @@ static Suite *baseline_suite(void)
     tcase_add_test(tc, test_real_features_table);
     tcase_add_test(tc, test_real_profile);
     tcase_add_test(tc, test_real_nsg_policy_and_texts);
+    tcase_add_test(tc, test_real_links);
     tcase_add_test(tc, test_find_and_strings);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schema");
     tcase_add_test(tc, test_minimal_fixture);
     tcase_add_test(tc, test_optional_definition_id);
+    tcase_add_test(tc, test_links_load);
+    tcase_add_test(tc, test_err_links);
     tcase_add_test(tc, test_err_unknown_key);
     tcase_add_test(tc, test_err_duplicate_key);
     tcase_add_test(tc, test_err_missing_field);

@@ -26,26 +26,28 @@ static struct sb_policy nsg_policies[] = {
 static struct sb_feature ns1_features[] = {
     {NULL, "Virtual Network Integration", "Service supports deployment into a VNet.", SB_TRI_TRUE, SB_TRI_TRUE,
      SB_RESP_MICROSOFT, NULL, "No additional configuration is required.", "ExpressRoute gateway",
-     "ns1_vnet_integration", NULL, 0},
-    {NULL, "Network Security Group Support", "Traffic respects NSG rules.", SB_TRI_TRUE, SB_TRI_FALSE,
+     "ns1_vnet_integration", NULL, 0, "https://learn.example.test/vnet-integration",
+     "https://learn.example.test/expressroute-gateway"},
+    {NULL, "Network Security Group Support", "Traffic respects NSG rules. Learn more.", SB_TRI_TRUE, SB_TRI_FALSE,
      SB_RESP_CUSTOMER, "No NSG on the GatewaySubnet.", "Use network security groups.", NULL, "ns1_nsg_support",
-     nsg_policies, 1},
+     nsg_policies, 1, "https://learn.example.test/nsg-overview", NULL},
 };
 
 static struct sb_feature dp3_features[] = {
     {NULL, "Données en transit \xe2\x80\x94 chiffrement", "Non pris en charge.", SB_TRI_FALSE, SB_TRI_NA,
-     SB_RESP_NA, NULL, "Pas de configuration.", NULL, "dp3_transit_encryption", NULL, 0},
+     SB_RESP_NA, NULL, "Pas de configuration.", NULL, "dp3_transit_encryption", NULL, 0, NULL, NULL},
 };
 
 static struct sb_feature lt4_features[] = {
     {NULL, "Azure Resource Logs", "Service produces resource logs.", SB_TRI_TRUE, SB_TRI_FALSE, SB_RESP_CUSTOMER,
-     NULL, "Enable resource logs.", NULL, "lt4_resource_logs", NULL, 0},
+     NULL, "Enable resource logs.", NULL, "lt4_resource_logs", NULL, 0, NULL, NULL},
 };
 
 static struct sb_control controls[] = {
-    {"NS-1", "Network security", "Establish network segmentation boundaries", ns1_features, 2},
-    {"DP-3", "Data protection", "Chiffrer les donn\xc3\xa9" "es sensibles en transit", dp3_features, 1},
-    {"LT-4", "Logging and threat detection", "Enable logging for security investigation", lt4_features, 1},
+    {"NS-1", "Network security", "Establish network segmentation boundaries", ns1_features, 2,
+     "https://learn.example.test/mcsb-network-security"},
+    {"DP-3", "Data protection", "Chiffrer les donn\xc3\xa9" "es sensibles en transit", dp3_features, 1, NULL},
+    {"LT-4", "Logging and threat detection", "Enable logging for security investigation", lt4_features, 1, NULL},
 };
 
 static struct sb_profile_attr profile[] = {

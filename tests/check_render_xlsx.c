@@ -51,8 +51,8 @@ static void make_baseline(struct fixture *fx)
     fx->policies[1] = (struct sb_policy){"Secure transfer", "Enforce TLS", "Audit", "2.0.0", NULL};
     struct sb_control *ns = &fx->controls[0], *dp = &fx->controls[1];
     *ns = (struct sb_control){"NS-1", "Network security", "Establish network segmentation boundaries",
-                              fx->ns1, 2};
-    *dp = (struct sb_control){"DP-3", "Data protection", "Encrypt sensitive data in transit", fx->dp3, 1};
+                              fx->ns1, 2, NULL};
+    *dp = (struct sb_control){"DP-3", "Data protection", "Encrypt sensitive data in transit", fx->dp3, 1, NULL};
     fx->ns1[0] = (struct sb_feature){.control = ns, .name = "Network Security Group Support",
                                      .supported = SB_TRI_TRUE, .enabled_by_default = SB_TRI_FALSE,
                                      .responsibility = SB_RESP_CUSTOMER, .policies = fx->policies,
