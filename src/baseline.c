@@ -237,7 +237,7 @@ static bool is_rule_id(const char *s)
  * information before the host ("https://learn.microsoft.com@elsewhere"), spaces and the
  * characters RFC 3986 never allows in a URL.
  */
-static const char *url_problem(const char *s)
+const char *baseline_url_problem(const char *s)
 {
     static const char scheme[] = "https://";
     if (strncmp(s, scheme, sizeof scheme - 1) != 0)
@@ -258,12 +258,12 @@ static const char *url_problem(const char *s)
     return NULL;
 }
 
-/* An optional link field: absent or null is NULL, else an https URL (url_problem). */
+/* An optional link field: absent or null is NULL, else an https URL (baseline_url_problem). */
 static int get_url(char **out, const struct ld *l, const cJSON *obj, const char *jpath, const char *key)
 {
     if (get_str(out, l, obj, jpath, key, S_OPTIONAL | S_LINE) < 0)
         return -1;
-    const char *why = *out ? url_problem(*out) : NULL;
+    const char *why = *out ? baseline_url_problem(*out) : NULL;
     if (!why)
         return 0;
     char kp[JPATH_MAX];

@@ -85,6 +85,13 @@ struct sb_baseline {
 int baseline_load(struct sb_baseline **out, const char *path, struct sb_err *e);
 void baseline_free(struct sb_baseline *b);
 
+/**
+ * Why `url` is not a link the reports may make clickable (an absolute https URL of printable
+ * ASCII with a plain host, at most 2000 characters), or NULL when it is. The link fields are
+ * checked with it on loading; `source` is free text and is linked only when it passes.
+ */
+const char *baseline_url_problem(const char *url);
+
 /** Total number of features over all controls. */
 size_t baseline_feature_count(const struct sb_baseline *b);
 const struct sb_control *baseline_find_control(const struct sb_baseline *b, const char *id);

@@ -416,6 +416,17 @@ void pdf_doc_method(struct pdf_doc *d)
                     "is reported Manual (a person must attest it) and an unsupported one N/A. Evidence is what was "
                     "read: the resource, the property path, the observed value and the expected value. Secret values "
                     "are never read or shown.");
+    const struct sb_baseline *b = d->r->baseline;
+    pdf_doc_h3(d, "Baseline");
+    char *head = sb_xasprintf("The features, their texts and links are those of the %s (Microsoft cloud security "
+                              "benchmark version %s), as published at ",
+                              b->title, b->mcsb_version);
+    const char *source = b->source ? b->source : "(source not recorded)";
+    char *src = sb_xasprintf("%s%s. The SHA-256 of the baseline file read is on the cover.", head, source);
+    bool web = b->source && !baseline_url_problem(b->source);
+    pdf_doc_para_link(d, src, strlen(head), strlen(head) + strlen(source), web ? b->source : NULL);
+    free(src);
+    free(head);
     pdf_doc_h3(d, "How completeness is established");
     pdf_doc_para(d, "A snapshot made by \xe2\x80\x9cmcsb-audit collect\xe2\x80\x9d lists the subscriptions visible "
                     "to the collecting identity (all of them, or those under the requested management groups, or the "

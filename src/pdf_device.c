@@ -490,6 +490,18 @@ static void dev_link(void *ctx, double x, double y, double w, double hh, int to_
         h->npages - 1, {(HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)(x + w), (HPDF_REAL)(y + hh)}, to_page, to_y};
 }
 
+/* A link to a web page (the baseline's "Learn more" and references): a URI action, no border. */
+static void dev_uri(void *ctx, double x, double y, double w, double hh, const char *url)
+{
+    struct pdf_hpdf *h = ctx;
+    if (!h->page)
+        return;
+    HPDF_Rect rect = {(HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)(x + w), (HPDF_REAL)(y + hh)};
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(h->page, rect, url);
+    if (a)
+        HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+}
+
 static void resolve_links(struct pdf_hpdf *h)
 {
     for (size_t i = 0; i < h->nlinks; i++) {
@@ -600,7 +612,8 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
             goto fail;
     pdf_hpdf_set_fallbacks(h, pdf_fallback_fonts, pdf_fallback_count);
     fresh_state(h);
-    h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link};
+    h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link,
+                             dev_uri};
     *out = h;
     return 0;
 fail:

@@ -105,6 +105,22 @@ void pdf_doc_para(struct pdf_doc *d, const char *text)
     pdf_lay_space(&d->lay, 4);
 }
 
+void pdf_doc_para_link(struct pdf_doc *d, const char *text, size_t from, size_t to, const char *url)
+{
+    pdf_lay_para_link(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, PDF_RGB_TEXT, 0, text, from, to, url);
+    pdf_lay_space(&d->lay, 4);
+}
+
+void pdf_doc_url_line(struct pdf_doc *d, const char *label, const char *url)
+{
+    if (sb_empty(url))
+        return;
+    char *s = label ? sb_xasprintf("%s %s", label, url) : sb_xstrdup(url);
+    size_t from = strlen(s) - strlen(url);
+    pdf_lay_para_link(&d->lay, PDF_FONT_SANS, PDF_SZ_SMALL, PDF_RGB_MUTED, 0, s, from, strlen(s), url);
+    free(s);
+}
+
 struct pdf_cell pdf_doc_hcell(const char *text)
 {
     struct pdf_cell c = {.fill = PDF_NO_FILL};

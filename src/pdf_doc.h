@@ -76,6 +76,14 @@ void pdf_doc_h3(struct pdf_doc *d, const char *title);
 void pdf_doc_h3_bookmarked(struct pdf_doc *d, const char *title);
 /** Body paragraph followed by a small gap. */
 void pdf_doc_para(struct pdf_doc *d, const char *text);
+/** A body paragraph whose bytes [from, to) link to `url` (see pdf_lay_para_link), and the gap. */
+void pdf_doc_para_link(struct pdf_doc *d, const char *text, size_t from, size_t to, const char *url);
+/**
+ * A web address printed in small muted type under the text that links to it, itself a link:
+ * "label url", or the bare url when label is NULL. Nothing when url is NULL. A printed report
+ * keeps its references this way.
+ */
+void pdf_doc_url_line(struct pdf_doc *d, const char *label, const char *url);
 /** A paragraph in a given face and size, muted or not. */
 void pdf_doc_text(struct pdf_doc *d, enum pdf_font f, double size, uint32_t rgb, const char *text);
 /** A header cell (bold, table size). */

@@ -41,6 +41,19 @@ static int result_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The words "Learn more" at the end of a baseline description (the page's link text), or an empty range. */
+static void learn_more_words(const char *description, size_t *from, size_t *to)
+{
+    static const char words[] = "Learn more";
+    *from = *to = 0;
+    for (const char *p = strstr(description, words); p; p = strstr(p + 1, words)) {
+        *from = (size_t)(p - description);
+        *to = *from + sizeof words - 1;
+    }
+}
+
+/* The baseline's link texts are links here as on its web page, and each address is printed under
+ * its text so that a printed copy keeps it. */
 static void feature_facts(struct pdf_doc *d, const struct sb_feature *f)
 {
     char *facts = sb_xasprintf("Supported: %s \xc2\xb7 Enabled by default: %s \xc2\xb7 Responsibility: %s",
@@ -49,8 +62,14 @@ static void feature_facts(struct pdf_doc *d, const struct sb_feature *f)
     pdf_doc_text(d, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, facts);
     free(facts);
     pdf_lay_space(&d->lay, 3);
-    if (!sb_empty(f->description))
-        pdf_doc_para(d, f->description);
+    if (!sb_empty(f->description)) {
+        size_t from, to;
+        learn_more_words(f->description, &from, &to);
+        pdf_lay_para_link(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, PDF_RGB_TEXT, 0, f->description, from, to,
+                          f->learn_more_url);
+        pdf_doc_url_line(d, NULL, f->learn_more_url);
+        pdf_lay_space(&d->lay, 4);
+    }
     if (!sb_empty(f->notes)) {
         char *s = sb_xasprintf("Note: %s", f->notes);
         pdf_doc_para(d, s);
@@ -63,7 +82,12 @@ static void feature_facts(struct pdf_doc *d, const struct sb_feature *f)
     }
     if (!sb_empty(f->reference)) {
         char *s = sb_xasprintf("Reference: %s", f->reference);
-        pdf_doc_para(d, s);
+        size_t from = strlen("Reference: "), to = strlen(s);
+        if (to > from + 1 && s[to - 1] == '.')
+            to--;
+        pdf_lay_para_link(&d->lay, PDF_FONT_SANS, PDF_SZ_BODY, PDF_RGB_TEXT, 0, s, from, to, f->reference_url);
+        pdf_doc_url_line(d, NULL, f->reference_url);
+        pdf_lay_space(&d->lay, 4);
         free(s);
     }
 }
@@ -637,7 +661,16 @@ void pdf_doc_findings(struct pdf_doc *d)
         char *title = sb_xasprintf("%s %s", ctl->id, ctl->title);
         pdf_doc_h2(d, title);
         free(title);
-        pdf_doc_text(d, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, ctl->domain);
+        if (ctl->domain_url) {
+            /* The page's "For more information, see the Microsoft cloud security benchmark: <domain>." */
+            char *s = sb_xasprintf("%s \xc2\xb7 %s", ctl->domain, ctl->domain_url);
+            size_t n = strlen(s);
+            pdf_lay_para_link(&d->lay, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, 0, s, n - strlen(ctl->domain_url), n,
+                              ctl->domain_url);
+            free(s);
+        } else {
+            pdf_doc_text(d, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, ctl->domain);
+        }
         for (size_t i = 0; i < ctl->nfeatures; i++) {
             const struct sb_feature *f = &ctl->features[i];
             pdf_doc_keep(d, feature_intro, f);

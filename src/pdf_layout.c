@@ -217,6 +217,12 @@ void pdf_lay_link(struct pdf_lay *l, double x, double y, double w, double h, int
         l->dev->link(l->dev->ctx, x, y, w, h, to_page, to_y);
 }
 
+void pdf_lay_uri(struct pdf_lay *l, double x, double y, double w, double h, const char *url)
+{
+    if (!l->dry && l->dev->uri && !sb_empty(url) && w > 0 && h > 0)
+        l->dev->uri(l->dev->ctx, x, y, w, h, url);
+}
+
 double pdf_lay_para_height(const struct pdf_lay *l, enum pdf_font f, double size, double indent, const char *text)
 {
     struct pdf_span *sp;
@@ -241,6 +247,31 @@ void pdf_lay_para(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb,
         if (!l->dry && sp[i].len)
             l->dev->text(l->dev->ctx, f, size, rgb, l->left + indent, l->y - size * ASCENT,
                          text + sp[i].off, sp[i].len);
+        l->y -= lh;
+    }
+    free(sp);
+}
+
+void pdf_lay_para_link(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb, double indent,
+                       const char *text, size_t from, size_t to, const char *url)
+{
+    struct pdf_span *sp;
+    size_t n = pdf_wrap(&sp, l->dev, f, size, text, l->right - l->left - indent);
+    double lh = pdf_line_height(size), x0 = l->left + indent;
+    for (size_t i = 0; i < n; i++) {
+        pdf_lay_need(l, lh);
+        const char *line = text + sp[i].off;
+        double base = l->y - size * ASCENT;
+        if (!l->dry && sp[i].len)
+            l->dev->text(l->dev->ctx, f, size, rgb, x0, base, line, sp[i].len);
+        size_t a = from > sp[i].off ? from : sp[i].off, b = to < sp[i].off + sp[i].len ? to : sp[i].off + sp[i].len;
+        if (!l->dry && url && a < b) {
+            /* Widths of prefixes: the device measures exactly what it draws. */
+            double xa = x0 + l->dev->width(l->dev->ctx, f, size, line, a - sp[i].off);
+            double w = l->dev->width(l->dev->ctx, f, size, text + a, b - a);
+            pdf_lay_uri(l, xa, l->y - lh, w, lh, url);
+            pdf_lay_line(l, xa, base - size * 0.12, xa + w, base - size * 0.12, size * 0.05, rgb);
+        }
         l->y -= lh;
     }
     free(sp);

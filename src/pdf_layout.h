@@ -42,6 +42,9 @@ struct pdf_dev {
     /** Make the rectangle (x, y, w, h) of the current page a link to height `to_y` of page
      *  `to_page` (1-based; the page may not exist yet). May be NULL. */
     void (*link)(void *ctx, double x, double y, double w, double h, int to_page, double to_y);
+    /** Make the rectangle (x, y, w, h) of the current page a link to the web address `url`
+     *  (an absolute https URL, validated by the baseline loader). May be NULL. */
+    void (*uri)(void *ctx, double x, double y, double w, double h, const char *url);
 };
 
 /** One line of wrapped text: bytes [off, off + len) of the wrapped string. */
@@ -94,6 +97,7 @@ void pdf_lay_line(struct pdf_lay *l, double x0, double y0, double x1, double y1,
                   uint32_t rgb);
 void pdf_lay_mark(struct pdf_lay *l, int level, const char *title);
 void pdf_lay_link(struct pdf_lay *l, double x, double y, double w, double h, int to_page, double to_y);
+void pdf_lay_uri(struct pdf_lay *l, double x, double y, double w, double h, const char *url);
 double pdf_lay_width(const struct pdf_lay *l, enum pdf_font f, double size, const char *s);
 
 /** Height of a wrapped paragraph (to keep a short block together with pdf_lay_need). */
@@ -102,6 +106,14 @@ double pdf_lay_para_height(const struct pdf_lay *l, enum pdf_font f, double size
 /** A wrapped paragraph at x offset `indent` from the left margin, breaking pages between lines. */
 void pdf_lay_para(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb, double indent,
                   const char *text);
+
+/**
+ * pdf_lay_para() whose bytes [from, to) of `text` link to `url` (no link when url is NULL or the
+ * range is empty): on every line the range reaches, the words it covers become a link rectangle
+ * and are underlined, so a printed copy still shows what was a link.
+ */
+void pdf_lay_para_link(struct pdf_lay *l, enum pdf_font f, double size, uint32_t rgb, double indent,
+                       const char *text, size_t from, size_t to, const char *url);
 
 /**
  * Where an identifier may break. A finding id never breaks (PDF_BREAK_NEVER) and a resource id

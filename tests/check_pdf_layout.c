@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,7 @@ static void fake_mark(void *ctx, int level, const char *title, double y)
 static struct pdf_dev fake_dev(struct fake *fk)
 {
     memset(fk, 0, sizeof *fk);
-    return (struct pdf_dev){fk, fake_width, fake_text, fake_rect, fake_line, fake_page, fake_mark, NULL};
+    return (struct pdf_dev){fk, fake_width, fake_text, fake_rect, fake_line, fake_page, fake_mark, NULL, NULL};
 }
 
 /* A drawing layout on a fake device, w x h points with 20-point margins. */
@@ -291,6 +292,76 @@ static void assert_inside_cells(const struct fake *fk, const struct pdf_lay *l, 
     }
 }
 
+/* A web-link recorder for the fake device (pdf_dev.uri). */
+struct uri_rec {
+    double x, y, w, h;
+    char url[64];
+    int page;
+};
+static struct uri_rec uris[8];
+static size_t nuris;
+
+static void fake_uri(void *ctx, double x, double y, double w, double h, const char *url)
+{
+    ck_assert_uint_lt(nuris, 8);
+    uris[nuris] = (struct uri_rec){x, y, w, h, {0}, ((struct fake *)ctx)->pages};
+    snprintf(uris[nuris].url, sizeof uris[nuris].url, "%s", url);
+    nuris++;
+}
+
+/* The linked bytes become one rectangle per line they reach, over exactly those words, underlined. */
+START_TEST(paragraph_link_covers_the_linked_words)
+{
+    struct fake fk;
+    struct pdf_dev dev;
+    struct pdf_lay l;
+    fake_lay(&fk, &dev, &l, 220, 400); /* 180 points: 36 code points of 5 points at size 10 */
+    dev.uri = fake_uri;
+    nuris = 0;
+    /* "Learn more" ends the first line, "Reference words" straddles the break. */
+    const char *text = "Service supports a VNet. Learn more. Reference words here";
+    size_t from = (size_t)(strstr(text, "Learn more") - text);
+    pdf_lay_new_page(&l);
+    double top = l.y;
+    size_t lines0 = fk.lines;
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, from, from + 10, "https://learn.example.test/a");
+    ck_assert_uint_eq(fk.n, 2);
+    ck_assert_str_eq(fk.v[0].s, "Service supports a VNet. Learn more.");
+    ck_assert_uint_eq(nuris, 1);
+    ck_assert_str_eq(uris[0].url, "https://learn.example.test/a");
+    ck_assert_double_eq_tol(uris[0].x, 20 + 25 * 5, 1e-9);
+    ck_assert_double_eq_tol(uris[0].w, 10 * 5, 1e-9);
+    ck_assert_double_eq_tol(uris[0].y + uris[0].h, top, 1e-9);
+    ck_assert_double_eq_tol(uris[0].h, pdf_line_height(10), 1e-9);
+    ck_assert_uint_eq(fk.lines, lines0 + 1);
+
+    /* Across a line break: two rectangles, each over its line's part. */
+    size_t r = (size_t)(strstr(text, "more. Reference") - text);
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, r, r + 15, "https://learn.example.test/b");
+    ck_assert_uint_eq(nuris, 3);
+    ck_assert_double_eq_tol(uris[1].x, 20 + 31 * 5, 1e-9);
+    ck_assert_double_eq_tol(uris[1].w, 5 * 5, 1e-9); /* "more." */
+    ck_assert_double_eq_tol(uris[2].x, 20, 1e-9);
+    ck_assert_double_eq_tol(uris[2].w, 9 * 5, 1e-9); /* "Reference" */
+    ck_assert_double_eq_tol(uris[2].y + uris[2].h, uris[1].y, 1e-9);
+
+    /* No URL, an empty range, a dry layout, or a device without the callback: no link, same text. */
+    size_t texts = fk.n;
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, from, from + 10, NULL);
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, 5, 5, "https://learn.example.test/c");
+    ck_assert_uint_eq(nuris, 3);
+    ck_assert_uint_eq(fk.n, texts + 4);
+    l.dry = true;
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, from, from + 10, "https://learn.example.test/d");
+    l.dry = false;
+    dev.uri = NULL;
+    pdf_lay_para_link(&l, PDF_FONT_SANS, 10, 0, 0, text, from, from + 10, "https://learn.example.test/e");
+    ck_assert_uint_eq(nuris, 3);
+    ck_assert_uint_eq(fk.n, texts + 6);
+    fake_free(&fk);
+}
+END_TEST
+
 START_TEST(table_repeats_header_and_keeps_rows_whole)
 {
     struct fake fk;
@@ -456,6 +527,7 @@ static Suite *layout_suite(void)
     TCase *p = tcase_create("pages");
     tcase_add_test(p, paragraph_breaks_pages_inside_margins);
     tcase_add_test(p, dry_run_paginates_identically);
+    tcase_add_test(p, paragraph_link_covers_the_linked_words);
     suite_add_tcase(s, p);
     TCase *t = tcase_create("tables");
     tcase_add_test(t, table_repeats_header_and_keeps_rows_whole);

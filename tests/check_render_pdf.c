@@ -294,6 +294,78 @@ START_TEST(every_section_of_the_model_is_printed)
 }
 END_TEST
 
+/* poppler's list of the link annotations: one "page  Annotation  url" line each. */
+static char *pdf_urls(const char *path)
+{
+    char *cmd = sb_xasprintf("pdfinfo -url '%s' 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    ck_assert_ptr_nonnull(p);
+    struct sb_buf b = {0};
+    int c;
+    while ((c = fgetc(p)) != EOF)
+        sb_buf_putc(&b, (char)c);
+    ck_assert_int_eq(pclose(p), 0);
+    sb_buf_putc(&b, '\0');
+    return sb_buf_take(&b);
+}
+
+static size_t count_lines_ending(const char *text, const char *tail)
+{
+    size_t n = 0, k = strlen(tail);
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        n += len >= k && memcmp(line + len - k, tail, k) == 0 && (len == k || line[len - k - 1] == ' ');
+        line += len + (end != NULL);
+    }
+    return n;
+}
+
+/* The baseline's link texts are web links (no border), and their addresses are printed for paper. */
+START_TEST(baseline_links_are_uri_annotations)
+{
+    struct sb_report *r = make_report(3);
+    char *dir = tu_tmpdir("pdf-links");
+    char *a = render_ok(r, dir, "l.pdf", NULL);
+    char *urls = pdf_urls(a);
+    /* The "Learn more" words and the printed address: two annotations each; a description without
+     * those words (the VNet one here) has its address printed and linked only. */
+    ck_assert_uint_eq(count_lines_ending(urls, "https://learn.example.test/vnet-integration"), 1);
+    ck_assert_uint_eq(count_lines_ending(urls, "https://learn.example.test/nsg-overview"), 2);
+    ck_assert_uint_eq(count_lines_ending(urls, "https://learn.example.test/expressroute-gateway"), 2);
+    /* The domain line under the control heading. */
+    ck_assert_uint_eq(count_lines_ending(urls, "https://learn.example.test/mcsb-network-security"), 1);
+    /* The method appendix's baseline source. */
+    ck_assert_uint_eq(count_lines_ending(urls, "https://learn.microsoft.com/security/benchmark/azure/baselines/"
+                                               "expressroute-security-baseline"),
+                      1);
+    ck_assert_ptr_null(strstr(urls, "http://"));
+    /* Features without links get none: the fixture makes seven link annotations in all. */
+    size_t annots = 0;
+    for (const char *p = strstr(urls, " Annotation "); p; p = strstr(p + 1, " Annotation "))
+        annots++;
+    ck_assert_uint_eq(annots, 7);
+
+    size_t n;
+    char *data = tu_slurp(a, &n);
+    /* libharu writes '/' in strings as \057. */
+    ck_assert(contains(data, n, "/URI (https:\\057\\057learn.example.test\\057vnet-integration)"));
+    ck_assert(!contains(data, n, "/Border [ 0 0 1 ]"));
+    ck_assert(contains(data, n, "/Border [ 0 0 0 ]"));
+    free(data);
+    char *text = pdf_text(a);
+    ck_assert_ptr_nonnull(strstr(text, "deployment into a VNet. https://learn.example.test/vnet-integration"));
+    ck_assert_ptr_nonnull(strstr(text, "Reference: ExpressRoute gateway https://learn.example.test/expressroute-gateway"));
+    ck_assert_ptr_nonnull(strstr(text, "Network security \xc2\xb7 https://learn.example.test/mcsb-network-security"));
+    free(text);
+    free(urls);
+    free(a);
+    free(dir);
+    report_free(r);
+}
+END_TEST
+
 /* pdftotext's own lines, unfolded. */
 static char *pdf_raw_text(const char *path)
 {
@@ -508,6 +580,7 @@ static Suite *render_pdf_suite(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, renders_identical_bytes);
     tcase_add_test(t, every_section_of_the_model_is_printed);
+    tcase_add_test(t, baseline_links_are_uri_annotations);
     tcase_add_test(t, grouped_findings_keep_ids_whole);
     tcase_add_test(t, full_detail_prints_every_result);
     tcase_add_test(t, letter_paper);
