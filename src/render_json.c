@@ -130,6 +130,33 @@ static void add_completeness(cJSON *scope, const struct sb_report *r)
     }
 }
 
+/* The baseline's controls and features with the links of its page (results name them by control id
+ * and feature name): where each feature is described, and the domain's benchmark page. */
+static cJSON *baseline_links_json(const struct sb_baseline *b)
+{
+    cJSON *ctrls = cJSON_CreateArray();
+    for (size_t i = 0; i < b->ncontrols; i++) {
+        const struct sb_control *c = &b->controls[i];
+        cJSON *co = cJSON_CreateObject();
+        add_str(co, "id", c->id);
+        add_str(co, "title", c->title);
+        add_str(co, "domain", c->domain);
+        add_str(co, "domain_url", c->domain_url);
+        cJSON *fs = cJSON_AddArrayToObject(co, "features");
+        for (size_t j = 0; j < c->nfeatures; j++) {
+            const struct sb_feature *f = &c->features[j];
+            cJSON *fo = cJSON_CreateObject();
+            add_str(fo, "name", f->name);
+            add_str(fo, "learn_more_url", f->learn_more_url);
+            add_str(fo, "reference", f->reference);
+            add_str(fo, "reference_url", f->reference_url);
+            cJSON_AddItemToArray(fs, fo);
+        }
+        cJSON_AddItemToArray(ctrls, co);
+    }
+    return ctrls;
+}
+
 /* The whole report; with `results` false the results array is left empty (render_json streams it). */
 static cJSON *report_tree(const struct sb_report *r, bool results)
 {
@@ -146,6 +173,7 @@ static cJSON *report_tree(const struct sb_report *r, bool results)
     add_str(bl, "mcsb_version", b->mcsb_version);
     add_str(bl, "source", b->source);
     add_str(bl, "sha256", b->sha256);
+    cJSON_AddItemToObject(bl, "controls", baseline_links_json(b));
     add_str(root, "generated", r->generated);
     add_str(root, "organisation", r->organisation);
     add_str(root, "classification", r->classification);

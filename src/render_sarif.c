@@ -58,8 +58,12 @@ static cJSON *rule_json(const struct sb_baseline *b, const struct sb_feature *f)
                   sb_resp_str(f->responsibility));
     if (!sb_empty(f->guidance))
         sb_buf_printf(&help, "\nConfiguration guidance: %s", f->guidance);
+    if (f->learn_more_url)
+        sb_buf_printf(&help, "\nLearn more: %s", f->learn_more_url);
     if (!sb_empty(f->reference))
         sb_buf_printf(&help, "\nReference: %s", f->reference);
+    if (f->reference_url)
+        sb_buf_printf(&help, " (%s)", f->reference_url);
     if (!sb_empty(b->source))
         sb_buf_printf(&help, "\nBaseline: %s", b->source);
     add_text(o, "help", help.data);

@@ -76,6 +76,10 @@ static void make_formats(struct xlsx_book *b)
     format_set_bold(f[XF_SECTION]);
     format_set_font_size(f[XF_SECTION], 12);
     format_set_font_color(f[XF_SECTION], ACCENT_RGB);
+    f[XF_LINK] = new_format(b->wb);
+    format_set_font_color(f[XF_LINK], LXW_COLOR_BLUE);
+    format_set_underline(f[XF_LINK], LXW_UNDERLINE_SINGLE);
+    format_set_text_wrap(f[XF_LINK]);
     for (int s = 0; s < SB_STATUS_COUNT; s++) {
         /* Separate objects: a format keeps one xf and one dxf index, and mixing uses confuses it. */
         b->status_cf[s] = workbook_add_format(b->wb);
@@ -322,6 +326,26 @@ void xlsx_str(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c
     }
     char *fit = xlsx_fit_cell(s, n);
     xlsx_check(b, ws, row, col, worksheet_write_string(ws, row, col, fit ? fit : s, b->fmt[f]), "text");
+    free(fit);
+}
+
+void xlsx_url(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *url,
+              const char *text)
+{
+    if (sb_empty(url)) {
+        xlsx_str(b, ws, row, col, text, XF_WRAP);
+        return;
+    }
+    if (skip_cell(b, ws))
+        return;
+    size_t bad = 0;
+    if (!sb_empty(text) && !sb_utf8_valid(text, strlen(text), &bad)) {
+        xlsx_str(b, ws, row, col, text, XF_WRAP); /* reports the invalid UTF-8 */
+        return;
+    }
+    char *fit = sb_empty(text) ? NULL : xlsx_fit_cell(text, strlen(text));
+    const char *shown = fit ? fit : sb_empty(text) ? NULL : text;
+    xlsx_check(b, ws, row, col, worksheet_write_url_opt(ws, row, col, url, b->fmt[XF_LINK], shown, NULL), "link");
     free(fit);
 }
 

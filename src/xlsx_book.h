@@ -57,6 +57,7 @@ enum xlsx_fmt {
     XF_TITLE,     /**< sheet title */
     XF_LABEL,     /**< bold label in a label/value layout */
     XF_SECTION,   /**< bold section heading */
+    XF_LINK,      /**< a hyperlink: blue, underlined, wrapped */
     XF_COUNT
 };
 
@@ -118,6 +119,13 @@ void xlsx_time(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t 
 /** A "YYYY-MM-DD" or RFC 3339 text as a date cell; text it cannot parse is written as text. */
 void xlsx_date_text(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
                     const char *s);
+/**
+ * A hyperlink cell to `url` (an https URL the baseline loader validated) showing `text`, or the
+ * URL itself when text is NULL; with no url, text alone as a plain wrapped cell. Failures
+ * (Excel's 2079-character and 65,530-links-per-sheet limits among them) are recorded in b.
+ */
+void xlsx_url(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *url,
+              const char *text);
 /** Record a library error for a cell (no-op for LXW_NO_ERROR). */
 void xlsx_check(struct xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, lxw_error err,
                 const char *what);

@@ -25,7 +25,8 @@ void xlsx_sheet_profile(struct xlsx_book *b, const struct sb_report *r)
 }
 
 enum { M_CONTROL, M_TITLE, M_DOMAIN, M_FEATURE, M_SUPPORTED, M_DEFAULT, M_RESP, M_OUTCOME, M_RESULTS,
-       M_COUNTS /* one column per status in xlsx_status_order, then Excepted */ };
+       M_COUNTS, /* one column per status in xlsx_status_order, then Excepted */
+       M_LEARN_MORE = M_COUNTS + SB_STATUS_COUNT + 1, M_REFERENCE };
 
 static const struct xlsx_col matrix_cols[] = {
     [M_CONTROL] = {"Control", 9, XF_MONO},
@@ -44,6 +45,9 @@ static const struct xlsx_col matrix_cols[] = {
     [M_COUNTS + 3] = {"Pass", 8, XF_NUM},
     [M_COUNTS + 4] = {"N/A", 8, XF_NUM},
     [M_COUNTS + 5] = {"Excepted", 9, XF_NUM},
+    /* The baseline page's links: its "Learn more." and "Reference:" (text linked). */
+    [M_LEARN_MORE] = {"Learn more", 40, XF_LINK},
+    [M_REFERENCE] = {"Reference", 36, XF_LINK},
 };
 
 static void feature_row(struct xlsx_table *t, const struct sb_report *r, const struct sb_control *c,
@@ -59,7 +63,7 @@ static void feature_row(struct xlsx_table *t, const struct sb_report *r, const s
     xlsx_table_row(t);
     xlsx_table_str(t, M_CONTROL, c->id);
     xlsx_table_str(t, M_TITLE, c->title);
-    xlsx_table_str(t, M_DOMAIN, c->domain);
+    xlsx_table_url(t, M_DOMAIN, c->domain_url, c->domain);
     xlsx_table_str(t, M_FEATURE, f->name);
     xlsx_table_str(t, M_SUPPORTED, sb_tri_str(f->supported));
     xlsx_table_str(t, M_DEFAULT, sb_tri_str(f->enabled_by_default));
@@ -69,6 +73,8 @@ static void feature_row(struct xlsx_table *t, const struct sb_report *r, const s
     for (size_t k = 0; k < SB_STATUS_COUNT; k++)
         xlsx_table_num(t, (lxw_col_t)(M_COUNTS + k), (double)counts[xlsx_status_order[k]]);
     xlsx_table_num(t, M_COUNTS + SB_STATUS_COUNT, (double)excepted);
+    xlsx_table_url(t, M_LEARN_MORE, f->learn_more_url, NULL);
+    xlsx_table_url(t, M_REFERENCE, f->reference_url, f->reference);
 }
 
 void xlsx_sheet_matrix(struct xlsx_book *b, const struct sb_report *r)

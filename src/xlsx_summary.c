@@ -92,7 +92,14 @@ static void report_rows(struct cursor *c, const struct sb_report *r)
     label(c, "Baseline", bl->title, XF_TEXT);
     label(c, "Baseline id", bl->id, XF_MONO);
     label(c, "MCSB version", bl->mcsb_version, XF_TEXT);
-    label(c, "Baseline source", bl->source, XF_TEXT); /* overflows into the empty cells right */
+    if (bl->source && !baseline_url_problem(bl->source)) {
+        xlsx_str(c->b, c->ws, c->row, 0, "Baseline source", XF_LABEL);
+        /* The library's own link style does not wrap: the address overflows into the empty cells right. */
+        xlsx_check(c->b, c->ws, c->row, 1, worksheet_write_url(c->ws, c->row, 1, bl->source, NULL), "link");
+        c->row++;
+    } else {
+        label(c, "Baseline source", bl->source, XF_TEXT); /* overflows into the empty cells right */
+    }
     label(c, "Baseline SHA-256", bl->sha256, XF_MONO);
     xlsx_time(c->b, c->ws, c->row, 1, r->generated_at, XF_DATETIME);
     label(c, "Generated", NULL, XF_TEXT);

@@ -196,6 +196,14 @@ void xlsx_table_str(struct xlsx_table *t, lxw_col_t col, const char *s)
     }
 }
 
+void xlsx_table_url(struct xlsx_table *t, lxw_col_t col, const char *url, const char *text)
+{
+    const char *shown = text ? text : url;
+    xlsx_url(t->b, t->ws, (lxw_row_t)t->rows, col, url, shown);
+    unsigned n = xlsx_text_lines(shown, t->cols[col].width);
+    t->lines = n > t->lines ? n : t->lines;
+}
+
 void xlsx_table_num(struct xlsx_table *t, lxw_col_t col, double v)
 {
     xlsx_num(t->b, t->ws, (lxw_row_t)t->rows, col, v, XF_NUM);

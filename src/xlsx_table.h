@@ -51,6 +51,8 @@ void xlsx_table_note(struct xlsx_table *t, const char *title, char *const *lines
 void xlsx_table_row(struct xlsx_table *t);
 void xlsx_table_str(struct xlsx_table *t, lxw_col_t col, const char *s);
 void xlsx_table_num(struct xlsx_table *t, lxw_col_t col, double v);
+/** A hyperlink cell (xlsx_url): `text` linked to `url`, the URL itself when text is NULL. */
+void xlsx_table_url(struct xlsx_table *t, lxw_col_t col, const char *url, const char *text);
 void xlsx_table_date(struct xlsx_table *t, lxw_col_t col, const char *s);
 /** Finish the current part (filters, validation, colouring). */
 void xlsx_table_close(struct xlsx_table *t);

@@ -51,15 +51,18 @@ static void make_baseline(struct fixture *fx)
     fx->policies[1] = (struct sb_policy){"Secure transfer", "Enforce TLS", "Audit", "2.0.0", NULL};
     struct sb_control *ns = &fx->controls[0], *dp = &fx->controls[1];
     *ns = (struct sb_control){"NS-1", "Network security", "Establish network segmentation boundaries",
-                              fx->ns1, 2, NULL};
+                              fx->ns1, 2, "https://learn.example.test/mcsb-network-security"};
     *dp = (struct sb_control){"DP-3", "Data protection", "Encrypt sensitive data in transit", fx->dp3, 1, NULL};
     fx->ns1[0] = (struct sb_feature){.control = ns, .name = "Network Security Group Support",
                                      .supported = SB_TRI_TRUE, .enabled_by_default = SB_TRI_FALSE,
                                      .responsibility = SB_RESP_CUSTOMER, .policies = fx->policies,
-                                     .npolicies = 1};
+                                     .npolicies = 1, .reference = "NSG overview",
+                                     .learn_more_url = "https://learn.example.test/nsg#rules",
+                                     .reference_url = "https://learn.example.test/nsg-overview"};
     fx->ns1[1] = (struct sb_feature){.control = ns, .name = "Virtual Network Integration",
                                      .supported = SB_TRI_FALSE, .enabled_by_default = SB_TRI_NA,
-                                     .responsibility = SB_RESP_NA};
+                                     .responsibility = SB_RESP_NA, .reference = "Text without a link",
+                                     .learn_more_url = "https://learn.example.test/vnet"};
     fx->dp3[0] = (struct sb_feature){.control = dp, .name = "Data in Transit Encryption",
                                      .supported = SB_TRI_TRUE, .enabled_by_default = SB_TRI_TRUE,
                                      .responsibility = SB_RESP_MICROSOFT, .policies = fx->policies + 1,
@@ -366,6 +369,24 @@ START_TEST(test_readback_catches_mismatch)
 }
 END_TEST
 
+START_TEST(test_readback_catches_wrong_link)
+{
+    /* The matrix's hyperlinks are checked against report.json's baseline links. */
+    struct fixture *fx = make_fixture(0);
+    struct work w = work_new("xlsx-links");
+    ck_assert_int_eq(render_readback(fx->r, &w, 0, false, false), 0);
+    fx->ns1[0].learn_more_url = "https://learn.example.test/elsewhere";
+    write_report_json(fx->r, w.json);
+    ck_assert_int_ne(readback(w.book, w.json, 0, true), 0);
+    fx->ns1[0].learn_more_url = "https://learn.example.test/nsg#rules";
+    fx->controls[0].domain_url = NULL;
+    write_report_json(fx->r, w.json);
+    ck_assert_int_ne(readback(w.book, w.json, 0, true), 0);
+    work_free(&w);
+    fixture_free(fx);
+}
+END_TEST
+
 START_TEST(test_sheet_limit)
 {
     struct fixture *fx = make_fixture(0); /* 5 results, 3 evidence items */
@@ -657,6 +678,7 @@ static Suite *render_xlsx_suite(void)
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_readback);
     tcase_add_test(tc, test_readback_catches_mismatch);
+    tcase_add_test(tc, test_readback_catches_wrong_link);
     tcase_add_test(tc, test_sheet_limit);
     tcase_add_test(tc, test_truncation);
     tcase_add_test(tc, test_fit_cell);

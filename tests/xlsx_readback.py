@@ -4,7 +4,8 @@ usage: /usr/bin/python3 xlsx_readback.py BOOK.xlsx REPORT.json [--max-rows N]
 
 Checks every XML part parses, the sheet names and order, the header row, frozen pane and
 autofilter of each data sheet, one Findings row per result (in order) and one Evidence row per
-evidence item, the auditor drop-down, the status colouring and the Summary counts.
+evidence item, the auditor drop-down, the status colouring, the Summary counts and the
+Responsibility Matrix's hyperlinks (domain, "Learn more", reference) against baseline.controls.
 Exits 0 when all hold, 1 with one line per problem otherwise.
 """
 import datetime
@@ -29,7 +30,8 @@ HEADERS = {
     "Security Profile": ["Attribute", "Value"],
     "Responsibility Matrix": ["Control", "Control title", "Domain", "Feature", "Supported",
                               "Enabled by default", "Responsibility", "Outcome", "Results",
-                              "Fail", "Not assessed", "Manual", "Pass", "N/A", "Excepted"],
+                              "Fail", "Not assessed", "Manual", "Pass", "N/A", "Excepted",
+                              "Learn more", "Reference"],
     "Findings": ["Finding id", "Status", "Control", "Domain", "Feature", "Subscription", "Resource group",
                  "Resource name", "Resource type", "Resource id", "Severity", "Summary",
                  "Evidence", "Remediation", "Exception kind", "Exception justification",
@@ -206,6 +208,40 @@ def check_exceptions(ws, entries):
             problem("Exceptions: warnings block %r, expected %r" % (block[1:], warnings))
 
 
+def link_of(cell):
+    """The hyperlink target of a cell (an Excel link keeps a #fragment apart, as location), or None."""
+    h = cell.hyperlink
+    if h is None:
+        return None
+    return (h.target or "") + ("#" + h.location if h.location else "")
+
+
+def check_matrix_links(ws, baseline):
+    """Domain, Learn more and Reference cells link to what report.json's baseline.controls gives."""
+    feats = [(c, f) for c in baseline.get("controls", []) for f in c["features"]]
+    rows = list(ws.iter_rows(min_row=2))
+    if len(rows) != len(feats):
+        problem("Responsibility Matrix: %d rows for %d features" % (len(rows), len(feats)))
+    for i, (row, (c, f)) in enumerate(zip(rows, feats)):
+        r = i + 2
+        domain, learn, ref = row[2], row[15], row[16]
+        if (row[0].value, row[3].value) != (c["id"], f["name"]):
+            problem("Responsibility Matrix row %d: %r, expected %r" % (r, (row[0].value, row[3].value),
+                                                                        (c["id"], f["name"])))
+        if domain.value != c["domain"] or link_of(domain) != c.get("domain_url"):
+            problem("Responsibility Matrix row %d Domain: %r -> %r, expected %r -> %r"
+                    % (r, domain.value, link_of(domain), c["domain"], c.get("domain_url")))
+        if learn.value != f.get("learn_more_url") or link_of(learn) != f.get("learn_more_url"):
+            problem("Responsibility Matrix row %d Learn more: %r -> %r, expected %r"
+                    % (r, learn.value, link_of(learn), f.get("learn_more_url")))
+        if ref.value != f.get("reference") or link_of(ref) != f.get("reference_url"):
+            problem("Responsibility Matrix row %d Reference: %r -> %r, expected %r -> %r"
+                    % (r, ref.value, link_of(ref), f.get("reference"), f.get("reference_url")))
+        for cell in (domain, learn, ref):
+            if link_of(cell) and not link_of(cell).startswith("https://"):
+                problem("Responsibility Matrix %s: link %r is not https" % (cell.coordinate, link_of(cell)))
+
+
 def main(argv):
     max_rows = 0
     args = list(argv[1:])
@@ -288,6 +324,7 @@ def main(argv):
 
     matrix = wb["Responsibility Matrix"]
     check_status_colours(matrix, "H", matrix.max_row - 1)
+    check_matrix_links(matrix, report["baseline"])
 
     for p in problems[:50]:
         print("xlsx_readback: " + p, file=sys.stderr)

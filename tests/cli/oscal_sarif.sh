@@ -147,8 +147,11 @@ rules = run["tool"]["driver"]["rules"]
 feats = [(c["id"], f["name"]) for c in base["controls"] for f in c["features"]]
 assert [(r["properties"]["control"], r["properties"]["feature"]) for r in rules] == feats
 assert len({r["id"] for r in rules}) == len(rules)
-for r in rules:
+for r, (c, f) in zip(rules, [(c, f) for c in base["controls"] for f in c["features"]]):
     assert r["help"]["text"] and r["helpUri"] == base["source"]
+    assert ("Learn more: %s" % f["learn_more_url"]) in r["help"]["text"], r["help"]["text"]
+    if f["reference_url"]:
+        assert ("Reference: %s (%s)" % (f["reference"], f["reference_url"])) in r["help"]["text"]
 want = [x for x in rep["results"] if x["status"] in ("fail", "not_assessed")]
 assert len(run["results"]) == len(want) and want
 levels = {"high": "error", "medium": "warning", "low": "note"}

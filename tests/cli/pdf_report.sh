@@ -1,8 +1,9 @@
 #!/bin/bash
 # Black-box test of the PDF report: a valid file (qpdf), every font embedded (pdffonts), every
 # control id and feature name in the text (pdftotext), "Page N of M" footers, one outline entry
-# per section and control, the metadata, byte-identical reruns, Letter paper, and exit 4 with
-# no file left behind when the fonts or the output directory are unusable.
+# per section and control, the baseline's web links (pdfinfo -url), the metadata, byte-identical
+# reruns, Letter paper, and exit 4 with no file left behind when the fonts or the output directory
+# are unusable.
 set -u
 PY=/usr/bin/python3
 : "${SB_BIN:?}" "${SB_SRC:?}" "${SB_BUILD:?}"
@@ -32,6 +33,25 @@ pdf="$work/a/report.pdf"
 head -c 5 "$pdf" | grep -q '^%PDF-' || fail "not a PDF header"
 
 qpdf --check "$pdf" >"$work/qpdf.txt" 2>&1 || { cat "$work/qpdf.txt" >&2; fail "qpdf --check failed"; }
+
+# The baseline's links are web links: every learn_more_url, reference_url and domain_url of the
+# baseline file, and its source (method appendix), appear among the link annotations; nothing else
+# is a web link, and every one is https.
+pdfinfo -url "$pdf" >"$work/urls.txt" 2>/dev/null || fail "pdfinfo -url failed"
+"$PY" - "$work/urls.txt" "$baseline" <<'EOF' || fail "PDF web links do not match the baseline"
+import json, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:] if l.strip()]
+got = {r[2] for r in rows if r[1] == "Annotation"}
+b = json.load(open(sys.argv[2]))
+want = {b["source"]}
+for c in b["controls"]:
+    want.add(c["domain_url"])
+    for f in c["features"]:
+        want |= {u for u in (f.get("learn_more_url"), f.get("reference_url")) if u}
+assert None not in want and len(want) == 32, len(want)
+assert got == want, (sorted(got - want), sorted(want - got))
+assert all(u.startswith("https://") for u in got)
+EOF
 
 # Every font embedded: the emb column of pdffonts is "yes" on every row, and there are three faces.
 pdffonts "$pdf" >"$work/fonts.txt" 2>/dev/null || fail "pdffonts failed"

@@ -50,6 +50,17 @@ assert len(ids) == len(set(ids)), "finding ids not unique"
 # every control and feature of the baseline is listed
 feats = {(c["id"], f["name"]) for c in b["controls"] for f in c["features"]}
 assert feats == {(x["control"], x["feature"]) for x in r["results"]}
+# the baseline page's links, as the baseline file gives them, for every control and feature
+links = [(c["id"], c.get("domain_url"), f["name"], f.get("learn_more_url"), f.get("reference"), f.get("reference_url"))
+         for c in b["controls"] for f in c["features"]]
+got = [(c["id"], c["domain_url"], f["name"], f["learn_more_url"], f["reference"], f["reference_url"])
+       for c in r["baseline"]["controls"] for f in c["features"]]
+assert got == links, got
+assert all(x[3] and x[3].startswith("https://learn.microsoft.com/") for x in got)
+nsg = [x for x in got if x[2] == "Network Security Group Support"][0]
+assert nsg[1] == "https://learn.microsoft.com/security/benchmark/azure/mcsb-network-security", nsg
+assert nsg[3] == "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview", nsg
+assert nsg[5] is None
 # counts agree with results
 for s in statuses:
     assert r["counts"][s] == sum(1 for x in r["results"] if x["status"] == s), s
