@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# On demand (not part of the test suite): pages, time and peak RSS of `report` at 1k, 10k and 100k results,
-# per format and for all formats at once, beside the bare-library floor (bench/floor.c): libxlsxwriter in
-# constant_memory mode writing as many cells as report.xlsx holds, libharu writing as many pages as report.pdf
-# with the same embedded fonts.
+# On demand (not part of the test suite): pages, time and peak RSS of `report` at about 1k, 10k and 100k results,
+# per format, for the five default formats together and for every format (`--format all`, which adds SARIF and
+# OSCAL), beside the bare-library floor (bench/floor.c): libxlsxwriter in constant_memory mode writing the same
+# cells as report.xlsx, libharu writing the same pages with the same text and embedded fonts as report.pdf
+# (bench/floor_inputs.py extracts both). Times are wall-clock and CPU (user + system) seconds.
 # Usage: bench/scale_bench.sh [SUBSCRIPTIONS ...]   (default: 67 667 6667, about 1k, 10k and 100k results)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,39 +14,44 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck disable=SC2046
 cc -O2 -o "$work/floor" bench/floor.c $(pkg-config --cflags --libs xlsxwriter) -lhpdf
 export SOURCE_DATE_EPOCH=1790726400 LC_ALL=C
-measure() { # OUT-FILE command...: "seconds max-RSS-KiB" on the first line of OUT-FILE
+measure() { # OUT-FILE command...: "wall-seconds cpu-seconds max-RSS-KiB" in OUT-FILE
   local out=$1
   shift
-  /usr/bin/time -o "$out" -f "%e %M" "$@" >/dev/null
+  /usr/bin/time -o "$out.raw" -f "%e %U %S %M" "$@" >/dev/null
+  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out.raw" >"$out"
 }
-echo "| results | format | pages | time | peak RSS | floor time | time / floor |"
-echo "|---|---|---|---|---|---|---|"
-for subs in "${@:-67 667 6667}"; do
-  for s in $subs; do
-    /usr/bin/python3 bench/make_estate.py "$s" 10 "$work/estate.json" >/dev/null
-    rm -rf "$work/out"
-    measure "$work/t" "$bin" report --quiet --input "$work/estate.json" --out-dir "$work/out" || true
-    read -r all_t all_m <"$work/t"
-    results=$(/usr/bin/python3 -c "import json,sys;print(len(json.load(open(sys.argv[1]))['results']))" "$work/out/report.json")
-    pages=$(pdfinfo "$work/out/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
-    cells=$(unzip -p "$work/out/report.xlsx" 'xl/worksheets/sheet*.xml' | grep -o '<c ' | wc -l)
-    measure "$work/fx" "$work/floor" xlsx "$work/floor.xlsx" "$cells" 20
-    measure "$work/fp" "$work/floor" pdf "$work/floor.pdf" "$pages" fonts
-    read -r fx_t _ <"$work/fx"
-    read -r fp_t _ <"$work/fp"
-    for fmt in json csv md xlsx pdf; do
-      rm -rf "$work/one"
-      measure "$work/t" "$bin" report --quiet --input "$work/estate.json" --format "$fmt" --out-dir "$work/one" || true
-      read -r t m <"$work/t"
-      floor="" ratio="" pg=""
-      case $fmt in
-        xlsx) floor=$fx_t ;;
-        pdf) floor=$fp_t pg=$pages ;;
-      esac
-      [ -n "$floor" ] && ratio=$(awk -v a="$t" -v b="$floor" 'BEGIN{printf "%.1f", (b > 0 ? a / b : 0)}')
-      echo "| $results | $fmt | $pg | $t s | $((m / 1024)) MB | ${floor:+$floor s} | $ratio |"
-    done
-    fl=$(awk -v a="$fx_t" -v b="$fp_t" 'BEGIN{printf "%.2f", a + b}')
-    echo "| $results | all | $pages | $all_t s | $((all_m / 1024)) MB | $fl s | $(awk -v a="$all_t" -v b="$fl" 'BEGIN{printf "%.1f", (b > 0 ? a / b : 0)}') |"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", (b > 0 ? a / b : 0)}'; }
+echo "| results | format | PDF pages | wall | CPU | peak RSS | floor wall | floor CPU | wall / floor | CPU / floor |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for s in ${@:-67 667 6667}; do
+  /usr/bin/python3 bench/make_estate.py "$s" 10 "$work/estate.json" >/dev/null
+  rm -rf "$work/out"
+  measure "$work/t_default" "$bin" report --quiet --input "$work/estate.json" --out-dir "$work/out" || true
+  results=$(/usr/bin/python3 -c "import json,sys;print(len(json.load(open(sys.argv[1]))['results']))" "$work/out/report.json")
+  pages=$(pdfinfo "$work/out/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+  /usr/bin/python3 bench/floor_inputs.py cells "$work/out/report.xlsx" "$work/cells.txt"
+  /usr/bin/python3 bench/floor_inputs.py pages "$work/out/report.pdf" "$work/pages.txt"
+  measure "$work/fx" "$work/floor" xlsx "$work/floor.xlsx" "$work/cells.txt"
+  measure "$work/fp" "$work/floor" pdf "$work/floor.pdf" "$work/pages.txt" fonts
+  read -r fxw fxc _ <"$work/fx"
+  read -r fpw fpc _ <"$work/fp"
+  for fmt in json csv md xlsx pdf sarif oscal all; do
+    rm -rf "$work/one"
+    measure "$work/t_$fmt" "$bin" report --quiet --input "$work/estate.json" --format "$fmt" --out-dir "$work/one" || true
+  done
+  for fmt in json csv md xlsx pdf sarif oscal default all; do
+    read -r w c m <"$work/t_$fmt"
+    fw="" fc="" pg=""
+    case $fmt in
+      xlsx) fw=$fxw fc=$fxc ;;
+      pdf) fw=$fpw fc=$fpc pg=$pages ;;
+      default | all) fw=$(awk -v a="$fxw" -v b="$fpw" 'BEGIN{printf "%.2f", a + b}')
+                     fc=$(awk -v a="$fxc" -v b="$fpc" 'BEGIN{printf "%.2f", a + b}') pg=$pages ;;
+    esac
+    if [ -n "$fw" ]; then
+      echo "| $results | $fmt | $pg | $w s | $c s | $((m / 1024)) MB | $fw s | $fc s | $(ratio "$w" "$fw") | $(ratio "$c" "$fc") |"
+    else
+      echo "| $results | $fmt | | $w s | $c s | $((m / 1024)) MB | | | | |"
+    fi
   done
 done

@@ -2,7 +2,7 @@
 # The option lists mirror each command's option table; tests/cli/bash_completion.sh compares them with --help.
 
 _mcsb_audit_report_opts="--input --baseline --exceptions --max-exception-days --format --out-dir --basename --organisation --classification
-  --paper --pdf-detail --period --fail-on --previous --sign-key --data-dir --jobs --quiet --help"
+  --paper --pdf-detail --pdf-volume-pages --period --fail-on --previous --sign-key --data-dir --jobs --quiet --help"
 _mcsb_audit_collect_opts="--subscription --management-group --output --cloud --arm-endpoint --authority-host
   --token-file --managed-identity --ca-bundle --max-parallel --max-retries --timeout --max-pages --deadline --quiet --verbose --help"
 _mcsb_audit_verify_opts="--pubkey --help"
@@ -86,7 +86,7 @@ _mcsb_audit()
             return 0
             ;;
         --subscription | --management-group | --arm-endpoint | --authority-host | --max-parallel | --max-retries | \
-            --timeout | --max-pages | --deadline | --basename | --organisation | --classification | --period | --jobs)
+            --timeout | --max-pages | --deadline | --basename | --organisation | --classification | --period | --jobs | --pdf-volume-pages)
             return 0
             ;;
     esac

@@ -18,7 +18,7 @@
 enum {
     OPT_BASELINE = 256, OPT_EXCEPTIONS, OPT_FORMAT, OPT_OUT_DIR, OPT_BASENAME, OPT_ORGANISATION,
     OPT_CLASSIFICATION, OPT_PAPER, OPT_FAIL_ON, OPT_PREVIOUS, OPT_SIGN_KEY, OPT_DATA_DIR, OPT_MAX_EXC_DAYS, OPT_PDF_DETAIL,
-    OPT_PERIOD, OPT_JOBS
+    OPT_PERIOD, OPT_JOBS, OPT_PDF_VOLUME_PAGES
 };
 
 static const struct sb_option report_options[] = {
@@ -34,6 +34,7 @@ static const struct sb_option report_options[] = {
     {"period", required_argument, OPT_PERIOD, "FROM..TO", "audit period shown on the cover, dates YYYY-MM-DD (e.g. 2026-07-01..2026-09-30)"},
     {"paper", required_argument, OPT_PAPER, "SIZE", "PDF paper: a4 (default) or letter"},
     {"pdf-detail", required_argument, OPT_PDF_DETAIL, "LEVEL", "PDF findings: grouped (default; passes counted) or full (every result with its evidence)"},
+    {"pdf-volume-pages", required_argument, OPT_PDF_VOLUME_PAGES, "N", "split a longer PDF into volumes of N pages: report.pdf, report-2.pdf, ... (default 1200)"},
     {"fail-on", required_argument, OPT_FAIL_ON, "LEVEL", "exit 1 on: never (default), high, medium, low, fail, not_assessed, manual, new"},
     {"previous", required_argument, OPT_PREVIOUS, "FILE", "previous report.json (or its report directory): add a changes section"},
     {"sign-key", required_argument, OPT_SIGN_KEY, "KEY.pem", "sign manifest.json with this PEM private key: Ed25519, Ed448, RSA (2048 bits or more) or EC (ECDSA)"},
@@ -185,6 +186,15 @@ int cmd_report(int argc, char **argv)
         case OPT_SIGN_KEY: out.sign_key = optarg; break;
         case OPT_DATA_DIR: data_dir = optarg; break;
         case OPT_PERIOD: rc = parse_period(&period, &ao.period_from, &ao.period_to, optarg); break;
+        case OPT_PDF_VOLUME_PAGES: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || v < 20 || v > 1000000)
+                rc = cli_usage_error("report", "--pdf-volume-pages: expected a number of pages from 20 to 1000000");
+            else
+                out.pdf_volume_pages = (unsigned)v;
+            break;
+        }
         case OPT_JOBS: {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -21,7 +21,7 @@
 struct sb_err;
 
 /** Most files one set holds (every report format, the manifest's three files, a removal). */
-#define SB_OUTSET_MAX 24
+#define SB_OUTSET_MAX 40
 
 /** Open the set and install the signal handlers (the previous ones are restored by sb_outset_end). */
 int sb_outset_begin(struct sb_err *e);

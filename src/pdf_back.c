@@ -354,6 +354,8 @@ static char *rerun_command(const struct pdf_doc *d)
         sb_buf_puts(&b, " --paper letter");
     if (d->detail_full)
         sb_buf_puts(&b, " --pdf-detail full");
+    if (d->volume_pages)
+        sb_buf_printf(&b, " --pdf-volume-pages %u", d->volume_pages);
     sb_buf_puts(&b, " --format pdf --out-dir DIR");
     return sb_buf_take(&b);
 }

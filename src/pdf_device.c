@@ -53,6 +53,7 @@ struct pdf_hpdf {
     size_t npages, cap_pages;
     struct pending_link *links;
     size_t nlinks, cap_links;
+    int first_page;     /* the report's page number of this document's first page (a volume's) */
     HPDF_Encoder utf8;
     /* Faces: the DejaVu ones (enum pdf_font), then the fallback fonts; a fallback's font (what is
      * embedded) is made from its definition on the first glyph drawn from it. */
@@ -506,9 +507,11 @@ static void resolve_links(struct pdf_hpdf *h)
 {
     for (size_t i = 0; i < h->nlinks; i++) {
         const struct pending_link *k = &h->links[i];
-        if (k->to_page < 1 || (size_t)k->to_page > h->npages)
+        /* A target in another volume gets no link: its page number is printed beside the entry. */
+        long local = (long)k->to_page - h->first_page + 1;
+        if (local < 1 || (size_t)local > h->npages)
             continue;
-        HPDF_Destination dst = destination(h->pages[k->to_page - 1], k->to_y);
+        HPDF_Destination dst = destination(h->pages[local - 1], k->to_y);
         HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(h->pages[k->from], k->rect, dst) : NULL;
         if (a)
             HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
@@ -612,6 +615,7 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
             goto fail;
     pdf_hpdf_set_fallbacks(h, pdf_fallback_fonts, pdf_fallback_count);
     fresh_state(h);
+    h->first_page = 1;
     h->dev = (struct pdf_dev){h, dev_width, dev_text, dev_rect, dev_line, dev_page, dev_mark, dev_link,
                              dev_uri};
     *out = h;
@@ -619,6 +623,11 @@ int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e)
 fail:
     pdf_hpdf_free(h);
     return -1;
+}
+
+void pdf_hpdf_set_first_page(struct pdf_hpdf *h, int first_page)
+{
+    h->first_page = first_page;
 }
 
 const struct pdf_dev *pdf_hpdf_dev(struct pdf_hpdf *h)

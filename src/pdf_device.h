@@ -33,6 +33,9 @@ extern const char *const pdf_font_files[PDF_FONT_COUNT];
  */
 int pdf_hpdf_open(struct pdf_hpdf **out, const char *font_dir, struct sb_err *e);
 const struct pdf_dev *pdf_hpdf_dev(struct pdf_hpdf *h);
+/** The report's page number of this document's first page, when it holds one volume of a long report (default
+ *  1): links name report pages, and a link to a page outside the document is left out. */
+void pdf_hpdf_set_first_page(struct pdf_hpdf *h, int first_page);
 
 /** Title, Author (UTF-8; either may be NULL), Producer, and CreationDate = `created` (UTC). */
 int pdf_hpdf_info(struct pdf_hpdf *h, const char *title, const char *author, const char *producer,

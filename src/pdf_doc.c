@@ -34,6 +34,7 @@ void pdf_doc_keep(struct pdf_doc *d, void (*block)(struct pdf_doc *d, const void
         return;
     struct pdf_doc trial = *d;
     trial.lay.dry = true;
+    trial.lay.draw_last = 0; /* a trial never draws, whatever page it reaches */
     trial.lay.decorate = NULL;
     trial.toc = NULL;
     trial.ntoc = trial.captoc = 0;
@@ -224,8 +225,10 @@ void pdf_doc_decorate(struct pdf_lay *l, void *arg)
     char *gen = sb_xasprintf("Generated %s", d->r->generated);
     pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->left, ybot, gen);
     free(gen);
-    char *pg = d->total_pages ? sb_xasprintf("Page %d of %d", l->page, d->total_pages)
-                              : sb_xasprintf("Page %d", l->page);
+    char *pg = d->nvolumes > 1 ? sb_xasprintf("%s, volume %d of %d \xc2\xb7 Page %d of %d", d->volume_name, d->volume,
+                                              d->nvolumes, l->page, d->total_pages)
+               : d->total_pages ? sb_xasprintf("Page %d of %d", l->page, d->total_pages)
+                                : sb_xasprintf("Page %d", l->page);
     double w = pdf_lay_width(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, pg);
     pdf_lay_text(l, PDF_FONT_SANS, PDF_SZ_SMALL + 0.5, PDF_RGB_MUTED, l->right - w, ybot, pg);
     free(pg);

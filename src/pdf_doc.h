@@ -57,6 +57,9 @@ struct pdf_doc {
     size_t contents_entry;                /**< its own toc entry (set when deferred) */
     struct pdf_index_entry *index;        /**< rows printed by the findings, for the resource index */
     size_t nindex, capindex;
+    unsigned volume_pages;                /**< --pdf-volume-pages when given (for the re-run command), else 0 */
+    int volume, nvolumes;                 /**< this file's volume of a report split in several (footer) */
+    const char *volume_name;              /**< its file name, e.g. "report-2.pdf" */
 };
 
 /**

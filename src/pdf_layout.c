@@ -164,6 +164,8 @@ void pdf_lay_init(struct pdf_lay *l, const struct pdf_dev *dev, bool dry, double
 void pdf_lay_new_page(struct pdf_lay *l)
 {
     l->page++;
+    if (l->draw_last)
+        l->dry = l->page < l->draw_first || l->page > l->draw_last;
     if (!l->dry)
         l->dev->page(l->dev->ctx, l->page_w, l->page_h);
     l->y = l->top;

@@ -78,6 +78,9 @@ struct pdf_lay {
     double top, bottom;       /**< content box, y (top > bottom) */
     double y;                 /**< top of the next block */
     int page;                 /**< current page, 1-based; 0 before the first */
+    /** A drawing pass that draws only pages [draw_first, draw_last] (one volume of a long report): the
+     *  others are laid out as in a dry pass. 0, 0: every page. */
+    int draw_first, draw_last;
     pdf_decorate_fn decorate;
     void *decorate_arg;
 };

@@ -35,7 +35,21 @@ struct sb_render_opts {
     /** The formats rendered before this one (table order), so a renderer can hash them (OSCAL back-matter). */
     const struct sb_render_output *outputs;
     size_t noutputs;
+    unsigned pdf_volume_pages; /**< a longer PDF is split into volumes of at most this many pages; 0: 1,200 */
+    const char *file_name;     /**< this format's file name in the report directory ("report.pdf"), or NULL */
+    /**
+     * Another file for this format (a PDF volume), named the report's base name + `suffix` + `extension`
+     * ("report" "-2" ".pdf"). Sets *name to that name (valid while rendering) and fills `tmp` with where to
+     * write it; the file joins the output set and the manifest like the format's own. NULL when no more files
+     * can be taken. May be called from any rendering thread.
+     */
+    int (*add_output)(void *ctx, const char *suffix, const char *extension, const char **name, char *tmp,
+                      size_t tmp_size, struct sb_err *e);
+    void *add_output_ctx;
 };
+
+/** The most files a format may add with add_output (PDF volumes beyond the first). */
+#define SB_MAX_EXTRA_OUTPUTS 15
 
 struct sb_renderer {
     const char *name;       /**< "pdf" */

@@ -4,6 +4,11 @@
  * of contents and "Page N of M" with those numbers. The dry pass leaves the contents out: it
  * takes one line per entry and starts and ends on a page of its own, so its length follows from
  * the number of entries alone, and every later page moves down by exactly that many pages.
+ *
+ * A report longer than a volume (--pdf-volume-pages, 1,200 pages by default) is drawn into several
+ * files, report.pdf, report-2.pdf, ...: each drawing pass lays out the whole report but draws only
+ * its volume's pages, into a document of its own that is saved and freed before the next one, so
+ * libharu never holds more than one volume. Page numbers run on across the volumes.
  */
 #include "render.h"
 
@@ -12,12 +17,16 @@
 #include "pdf_doc.h"
 #include "util.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define MM (72.0 / 25.4)
 #define MARGIN (18 * MM)
+/* The issue of scale: a volume an auditor can still open and search (about 100,000 results). */
+#define PDF_VOLUME_PAGES 1200u
 
 static void write_document(struct pdf_doc *d)
 {
@@ -49,11 +58,12 @@ static int paper_size(const char *paper, double *w, double *h, struct sb_err *e)
 }
 
 static void doc_init(struct pdf_doc *d, const struct sb_report *r, const struct pdf_dev *dev, bool dry,
-                     double w, double h, char *title, bool full)
+                     double w, double h, char *title, bool full, unsigned volume_pages)
 {
     memset(d, 0, sizeof *d);
     d->r = r;
     d->detail_full = full;
+    d->volume_pages = volume_pages;
     d->title = title;
     pdf_lay_init(&d->lay, dev, dry, w, h, MARGIN);
     d->lay.decorate = pdf_doc_decorate;
@@ -68,6 +78,39 @@ static bool same_pages(const struct pdf_toc_entry *a, size_t na, const struct pd
         if (a[i].page != b[i].page)
             return false;
     return true;
+}
+
+/* The drawing pass for one volume (pages [(v-1) * per + 1, v * per]), saved to path. */
+static int draw_volume(struct pdf_hpdf *h, struct pdf_doc *d, const struct sb_report *r, const struct pdf_toc_entry *toc,
+                       size_t ntoc, int total, double pw, double ph, char *title, bool full, unsigned given_volume,
+                       int v, int nvol, const char *name, int per, const char *path, struct sb_err *e)
+{
+    pdf_hpdf_set_first_page(h, (v - 1) * per + 1);
+    doc_init(d, r, pdf_hpdf_dev(h), false, pw, ph, title, full, given_volume);
+    d->prev_toc = toc;
+    d->nprev = ntoc;
+    d->total_pages = total;
+    if (nvol > 1) {
+        d->lay.draw_first = (v - 1) * per + 1;
+        d->lay.draw_last = v * per;
+        d->lay.dry = v > 1;
+        d->volume = v;
+        d->nvolumes = nvol;
+        d->volume_name = name;
+    }
+    write_document(d);
+    free(d->index);
+    bool ok = d->lay.page == total && same_pages(toc, ntoc, d->toc, d->ntoc);
+    pdf_doc_free_toc(d->toc, d->ntoc);
+    if (!ok)
+        return sb_err_set(e, SB_EXIT_OUTPUT, "%s: internal error: PDF pagination did not settle", path);
+    char *producer = sb_xasprintf("%s %s", r->tool_name ? r->tool_name : "mcsb-audit",
+                                  r->tool_version ? r->tool_version : "");
+    int rc = pdf_hpdf_info(h, title, r->organisation, producer, r->generated_at, e);
+    free(producer);
+    if (rc == 0 && (rc = pdf_hpdf_save(h, path, e)) < 0)
+        unlink(path);
+    return rc;
 }
 
 int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
@@ -86,6 +129,7 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
     struct pdf_toc_entry *toc = NULL;
     size_t ntoc = 0;
     int total = 0, rc = -1;
+    unsigned given_volume = o ? o->pdf_volume_pages : 0;
     if (pdf_hpdf_open(&h, font_dir, e) < 0)
         goto cleanup;
     const struct pdf_dev *dev = pdf_hpdf_dev(h);
@@ -93,7 +137,7 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
     /* One layout pass without the contents, whose length depends only on its number of entries;
      * then the contents alone, to learn its pages; then everything after it moves down by that. */
     struct pdf_doc d;
-    doc_init(&d, r, dev, true, pw, ph, title, full);
+    doc_init(&d, r, dev, true, pw, ph, title, full, given_volume);
     d.defer_contents = true;
     write_document(&d);
     free(d.index);
@@ -102,7 +146,7 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
     total = d.lay.page;
     int after = d.contents_after;
     size_t own = d.contents_entry;
-    doc_init(&d, r, dev, true, pw, ph, title, full);
+    doc_init(&d, r, dev, true, pw, ph, title, full, given_volume);
     d.prev_toc = toc;
     d.nprev = ntoc;
     pdf_lay_new_page(&d.lay); /* stands for the pages before the contents */
@@ -115,25 +159,37 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
             toc[i].page += contents_pages;
     total += contents_pages;
 
-    doc_init(&d, r, dev, false, pw, ph, title, full);
-    d.prev_toc = toc;
-    d.nprev = ntoc;
-    d.total_pages = total;
-    write_document(&d);
-    free(d.index);
-    bool ok = d.lay.page == total && same_pages(toc, ntoc, d.toc, d.ntoc);
-    pdf_doc_free_toc(d.toc, d.ntoc);
-    if (!ok) {
-        sb_err_set(e, SB_EXIT_OUTPUT, "%s: internal error: PDF pagination did not settle", out_path);
-        goto cleanup;
+    unsigned per = given_volume ? given_volume : PDF_VOLUME_PAGES;
+    int nvol = (int)(((unsigned)total + per - 1) / per);
+    if (nvol > 1 + SB_MAX_EXTRA_OUTPUTS) { /* larger volumes rather than more files than a run may write */
+        nvol = 1 + SB_MAX_EXTRA_OUTPUTS;
+        per = ((unsigned)total + (unsigned)nvol - 1) / (unsigned)nvol;
     }
-
-    char *producer = sb_xasprintf("%s %s", r->tool_name ? r->tool_name : "mcsb-audit",
-                                  r->tool_version ? r->tool_version : "");
-    rc = pdf_hpdf_info(h, title, r->organisation, producer, r->generated_at, e);
-    free(producer);
-    if (rc == 0 && (rc = pdf_hpdf_save(h, out_path, e)) < 0)
-        unlink(out_path);
+    if (nvol > 1 && (!o || !o->add_output))
+        nvol = 1;
+    const char *names[1 + SB_MAX_EXTRA_OUTPUTS] = {o && o->file_name ? o->file_name : "report.pdf"};
+    char paths[1 + SB_MAX_EXTRA_OUTPUTS][PATH_MAX];
+    snprintf(paths[0], sizeof paths[0], "%s", out_path);
+    for (int v = 2; v <= nvol; v++) {
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, "-%d", v);
+        if (o->add_output(o->add_output_ctx, suffix, ".pdf", &names[v - 1], paths[v - 1], sizeof paths[v - 1], e) != 0)
+            goto cleanup;
+    }
+    for (int v = 1; v <= nvol; v++) {
+        /* The first volume is drawn on the measuring document; each is freed once saved. */
+        struct pdf_hpdf *vh = h;
+        h = NULL;
+        if (!vh && pdf_hpdf_open(&vh, font_dir, e) < 0) {
+            rc = -1;
+            break;
+        }
+        rc = draw_volume(vh, &d, r, toc, ntoc, total, pw, ph, title, full, given_volume, v, nvol, names[v - 1],
+                         (int)per, paths[v - 1], e);
+        pdf_hpdf_free(vh);
+        if (rc != 0)
+            break;
+    }
 cleanup:
     pdf_doc_free_toc(toc, ntoc);
     pdf_hpdf_free(h);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,30 +86,102 @@ static int check_sign_key(const char *key, struct sb_err *e)
     return rc;
 }
 
+/* Every file of one run: each format's own, then the files formats add (PDF volumes), each with its owner. */
+#define MAX_OUTPUTS (SB_MAX_FORMATS + SB_MAX_EXTRA_OUTPUTS)
+_Static_assert(MAX_OUTPUTS + 4 <= SB_OUTSET_MAX, "an output set holds every output and the manifest");
+
+struct outputs {
+    const struct report_output_opts *o;
+    size_t n;
+    char *names[MAX_OUTPUTS];
+    char *final[MAX_OUTPUTS];
+    char tmp[MAX_OUTPUTS][PATH_MAX];
+    const char *tmps[MAX_OUTPUTS];
+    size_t owner[MAX_OUTPUTS];           /* index of the format in o->formats */
+    pthread_mutex_t lock;                /* add_output runs on rendering threads */
+};
+
+static int outputs_add(struct outputs *out, size_t owner, char *name, struct sb_err *e)
+{
+    if (out->n == MAX_OUTPUTS) {
+        sb_err_set(e, SB_EXIT_OUTPUT, "%s: too many output files (at most %d)", name, MAX_OUTPUTS);
+        free(name);
+        return -1;
+    }
+    size_t i = out->n++;
+    out->names[i] = name;
+    out->final[i] = sb_path_join(out->o->out_dir, name);
+    out->tmps[i] = out->tmp[i];
+    out->owner[i] = owner;
+    return sb_outset_add(out->final[i], out->tmp[i], sizeof out->tmp[i], e);
+}
+
+/* The add_output callback of one format (render.h). */
+struct extra_ctx {
+    struct outputs *out;
+    size_t owner;
+};
+
+static int add_extra(void *ctx, const char *suffix, const char *extension, const char **name, char *tmp,
+                     size_t tmp_size, struct sb_err *e)
+{
+    struct extra_ctx *x = ctx;
+    struct outputs *out = x->out;
+    pthread_mutex_lock(&out->lock);
+    size_t i = out->n;
+    int rc = outputs_add(out, x->owner, sb_xasprintf("%s%s%s", out->o->basename, suffix, extension), e);
+    if (rc == 0) {
+        *name = out->names[i];
+        rc = snprintf(tmp, tmp_size, "%s", out->tmp[i]) < (int)tmp_size ? 0 : sb_err_set(e, SB_EXIT_OUTPUT,
+                                                                                      "%s: path too long", out->tmp[i]);
+    }
+    pthread_mutex_unlock(&out->lock);
+    return rc;
+}
+
 /*
  * Every format to its temporary: the independent ones at the same time (render_jobs.h), then those that hash the
- * formats before them (OSCAL), each given exactly the outputs before it in table order. A failure is reported for
- * the first failing format in that order, whatever finished first.
+ * formats before them (OSCAL), each given exactly the files of the formats before it in table order. A failure is
+ * reported for the first failing format in that order, whatever finished first.
  */
-static int render_all(const struct sb_report *r, const struct report_output_opts *o, struct sb_render_opts *ropts,
-                      const char *const *tmps, struct sb_err *e)
+static int render_all(const struct sb_report *r, struct outputs *out, const struct sb_render_opts *base,
+                      struct sb_err *e)
 {
+    const struct report_output_opts *o = out->o;
     struct render_job jobs[SB_MAX_FORMATS];
+    struct extra_ctx extra[SB_MAX_FORMATS];
     size_t njobs = 0;
-    for (size_t i = 0; i < o->nformats; i++)
-        if (!o->formats[i]->reads_outputs)
-            jobs[njobs++] = (struct render_job){.format = o->formats[i], .path = tmps[i], .opts = *ropts};
+    for (size_t i = 0; i < o->nformats; i++) {
+        extra[i] = (struct extra_ctx){out, i};
+        if (o->formats[i]->reads_outputs)
+            continue;
+        jobs[njobs] = (struct render_job){.format = o->formats[i], .path = out->tmps[i], .opts = *base};
+        jobs[njobs].opts.file_name = out->names[i];
+        jobs[njobs].opts.add_output = add_extra;
+        jobs[njobs].opts.add_output_ctx = &extra[i];
+        njobs++;
+    }
     render_jobs_run(r, jobs, njobs, o->jobs ? o->jobs : render_jobs_default_workers());
     for (size_t i = 0; i < njobs; i++)
         if (jobs[i].rc != 0) {
             *e = jobs[i].err;
             return -1;
         }
+    struct sb_render_output done[MAX_OUTPUTS];
     for (size_t i = 0; i < o->nformats; i++) {
         if (!o->formats[i]->reads_outputs)
             continue;
-        ropts->noutputs = i;
-        if (o->formats[i]->render(r, ropts, tmps[i], e) != 0)
+        struct sb_render_opts ro = *base;
+        ro.outputs = done;
+        ro.noutputs = 0;
+        for (size_t f = 0; f < i; f++)
+            for (size_t k = 0; k < out->n; k++)
+                if (out->owner[k] == f)
+                    done[ro.noutputs++] = (struct sb_render_output){out->names[k], out->tmps[k]};
+        ro.add_output = add_extra;
+        ro.add_output_ctx = &extra[i];
+        ro.file_name = out->names[i];
+        if (o->formats[i]->render(r, &ro, out->tmps[i], e) != 0)
             return -1;
     }
     return 0;
@@ -129,31 +202,24 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
         return -1;
     if (report_make_dirs(o->out_dir, e) != 0)
         return -1;
-    /* The reports and the manifest's three files (and a stale signature's removal) form one output set. */
-    _Static_assert(SB_MAX_FORMATS + 4 <= SB_OUTSET_MAX, "an output set holds every format and the manifest");
-    struct sb_render_output done[SB_MAX_FORMATS];
     struct sb_render_opts ropts = {.data_dir = o->data_dir, .paper = o->paper, .pdf_detail = o->pdf_detail,
-                                   .outputs = done};
-    char tmp[SB_MAX_FORMATS][PATH_MAX];
-    const char *tmps[SB_MAX_FORMATS];
-    char *names[SB_MAX_FORMATS] = {0};
-    char *final[SB_MAX_FORMATS] = {0};
+                                   .pdf_volume_pages = o->pdf_volume_pages};
+    struct outputs *out = sb_xcalloc(1, sizeof *out);
+    out->o = o;
+    pthread_mutex_init(&out->lock, NULL);
     struct manifest_files m = {0};
-    if (sb_outset_begin(e) != 0)
+    if (sb_outset_begin(e) != 0) {
+        pthread_mutex_destroy(&out->lock);
+        free(out);
         return -1;
-    int rc = 0;
-    size_t nnamed = 0;
-    for (size_t i = 0; i < o->nformats && rc == 0; i++, nnamed++) {
-        names[i] = sb_xasprintf("%s%s", o->basename, o->formats[i]->extension);
-        final[i] = sb_path_join(o->out_dir, names[i]);
-        tmps[i] = tmp[i];
-        rc = sb_outset_add(final[i], tmp[i], sizeof tmp[i], e);
-        done[i] = (struct sb_render_output){names[i], tmp[i]};
     }
+    int rc = 0;
+    for (size_t i = 0; i < o->nformats && rc == 0; i++)
+        rc = outputs_add(out, i, sb_xasprintf("%s%s", o->basename, o->formats[i]->extension), e);
     if (rc == 0)
-        rc = render_all(r, o, &ropts, tmps, e);
+        rc = render_all(r, out, &ropts, e);
     if (rc == 0)
-        rc = manifest_build(&m, r, (const char *const *)names, tmps, o->nformats, o->sign_key, e);
+        rc = manifest_build(&m, r, (const char *const *)out->names, out->tmps, out->n, o->sign_key, e);
     if (rc == 0)
         rc = manifest_add_to_outset(o->out_dir, &m, e);
     if (rc == 0)
@@ -161,14 +227,18 @@ int report_write_outputs(struct sb_report *r, const struct report_output_opts *o
     sb_outset_end(); /* removes whatever temporary is left after a failure */
     manifest_files_free(&m);
     if (rc == 0 && !o->quiet) {
-        for (size_t i = 0; i < o->nformats; i++)
-            fprintf(stderr, "mcsb-audit: wrote %s\n", final[i]);
+        for (size_t f = 0; f < o->nformats; f++) /* each format, then the files it added */
+            for (size_t i = 0; i < out->n; i++)
+                if (out->owner[i] == f)
+                    fprintf(stderr, "mcsb-audit: wrote %s\n", out->final[i]);
         fprintf(stderr, "mcsb-audit: wrote %s/%s%s\n", o->out_dir, SB_MANIFEST_JSON, o->sign_key ? " (signed)" : "");
     }
-    for (size_t i = 0; i < nnamed; i++) {
-        free(final[i]);
-        free(names[i]);
+    for (size_t i = 0; i < out->n; i++) {
+        free(out->final[i]);
+        free(out->names[i]);
     }
+    pthread_mutex_destroy(&out->lock);
+    free(out);
     return rc;
 }
 

@@ -26,6 +26,7 @@ struct report_output_opts {
     size_t nformats;
     bool quiet;
     unsigned jobs;            /**< formats rendered at once; 0: as many as processors, at most 4 */
+    unsigned pdf_volume_pages; /**< PDF volume size in pages; 0: 1,200 */
 };
 
 /**
