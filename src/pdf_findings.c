@@ -41,7 +41,7 @@ static int result_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The words "Learn more" at the end of a baseline description (the page's link text), or an empty range. */
+/* The last "Learn more" of a baseline description (the page's link text, which ends it), or an empty range. */
 static void learn_more_words(const char *description, size_t *from, size_t *to)
 {
     static const char words[] = "Learn more";
