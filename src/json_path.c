@@ -141,7 +141,7 @@ static const char *find_diag_marker(const char *id)
 {
     static const char marker[] = "/providers/microsoft.insights/diagnosticsettings/";
     size_t ml = sizeof marker - 1;
-    for (const char *p = id; *p; p++)
+    for (const char *p = strchr(id, '/'); p; p = strchr(p + 1, '/'))
         if (strncasecmp(p, marker, ml) == 0)
             return p;
     return NULL;

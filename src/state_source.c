@@ -53,6 +53,23 @@ static const char *child_key(const cJSON *o)
     return cJSON_IsString(v) && v->valuestring && *v->valuestring ? v->valuestring : NULL;
 }
 
+/* get_ci(o, "id", 2) in one pass over the members: this runs on every object below a parent. */
+static const cJSON *id_member(const cJSON *o)
+{
+    const cJSON *folded = NULL, *it;
+    cJSON_ArrayForEach(it, o)
+    {
+        const char *k = it->string;
+        if (!k || (k[0] != 'i' && k[0] != 'I') || (k[1] != 'd' && k[1] != 'D') || k[2])
+            continue;
+        if (k[0] == 'i' && k[1] == 'd')
+            return it;
+        if (!folded)
+            folded = it;
+    }
+    return folded;
+}
+
 /* The object with this id anywhere below `root` (children held inline: subnets, links, connections ...). */
 static const cJSON *find_by_id(const cJSON *root, const char *id)
 {
@@ -62,7 +79,7 @@ static const cJSON *find_by_id(const cJSON *root, const char *id)
     cJSON_ArrayForEach(it, root)
     {
         if (cJSON_IsObject(it)) {
-            const cJSON *v = get_ci(it, "id", 2);
+            const cJSON *v = id_member(it);
             if (cJSON_IsString(v) && v->valuestring && sb_ieq(v->valuestring, id))
                 return it;
         }
