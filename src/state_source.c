@@ -70,8 +70,19 @@ static const cJSON *id_member(const cJSON *o)
     return folded;
 }
 
+/* sb_ieq for ids of one parent, which share a long prefix: equal lengths first, then from the end. */
+static bool same_id(const char *a, const char *b, size_t blen)
+{
+    if (!a || strlen(a) != blen)
+        return false;
+    for (size_t i = blen; i-- > 0;)
+        if (a[i] != b[i] && tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
 /* The object with this id anywhere below `root` (children held inline: subnets, links, connections ...). */
-static const cJSON *find_by_id(const cJSON *root, const char *id)
+static const cJSON *find_by_id_n(const cJSON *root, const char *id, size_t idlen)
 {
     if (!cJSON_IsObject(root) && !cJSON_IsArray(root))
         return NULL;
@@ -80,14 +91,19 @@ static const cJSON *find_by_id(const cJSON *root, const char *id)
     {
         if (cJSON_IsObject(it)) {
             const cJSON *v = id_member(it);
-            if (cJSON_IsString(v) && v->valuestring && sb_ieq(v->valuestring, id))
+            if (cJSON_IsString(v) && same_id(v->valuestring, id, idlen))
                 return it;
         }
-        const cJSON *f = find_by_id(it, id);
+        const cJSON *f = find_by_id_n(it, id, idlen);
         if (f)
             return f;
     }
     return NULL;
+}
+
+static const cJSON *find_by_id(const cJSON *root, const char *id)
+{
+    return sb_empty(id) ? NULL : find_by_id_n(root, id, strlen(id));
 }
 
 /* A path this module can follow: keys and numeric [i] indices only. */
