@@ -396,13 +396,21 @@ static size_t lines_fitting(const struct ccell *cc, double h)
 }
 
 /* Draw the lines [next, next + take[c]) of each cell as one band of height h. */
-static void draw_band(struct pdf_lay *l, const struct pdf_table *t, struct ccell *cc, size_t n,
+/* Fewer operators for the same picture: neighbouring cells of one fill share a rectangle, and a band's top
+ * rule is left out when it is the previous band's bottom rule. */
+static void draw_band(struct pdf_lay *l, struct pdf_table *t, struct ccell *cc, size_t n,
                       const size_t *take, double h, uint32_t row_fill)
 {
     double y = l->y;
-    for (size_t c = 0; c < n; c++) {
+    for (size_t c = 0; c < n;) {
         uint32_t fill = cc[c].fill != PDF_NO_FILL ? cc[c].fill : row_fill;
-        pdf_lay_rect(l, cc[c].x, y - h, cc[c].w, h, fill);
+        size_t e = c + 1;
+        while (e < n && (cc[e].fill != PDF_NO_FILL ? cc[e].fill : row_fill) == fill)
+            e++;
+        pdf_lay_rect(l, cc[c].x, y - h, cc[e - 1].x + cc[e - 1].w - cc[c].x, h, fill);
+        c = e;
+    }
+    for (size_t c = 0; c < n; c++) {
         double ty = y - t->pad;
         for (size_t i = cc[c].next; i < cc[c].next + take[c]; i++) {
             const struct cline *ln = &cc[c].v[i];
@@ -416,8 +424,11 @@ static void draw_band(struct pdf_lay *l, const struct pdf_table *t, struct ccell
     double x1 = l->left;
     for (size_t i = 0; i < t->ncols; i++)
         x1 += t->widths[i];
-    pdf_lay_line(l, l->left, y, x1, y, 0.4, t->rule_rgb);
+    if (t->ruled_page != l->page || t->ruled_y != y)
+        pdf_lay_line(l, l->left, y, x1, y, 0.4, t->rule_rgb);
     pdf_lay_line(l, l->left, y - h, x1, y - h, 0.4, t->rule_rgb);
+    t->ruled_page = l->page;
+    t->ruled_y = y - h;
     for (size_t c = 0; c < n; c++)
         pdf_lay_line(l, cc[c].x, y, cc[c].x, y - h, 0.4, t->rule_rgb);
     pdf_lay_line(l, x1, y, x1, y - h, 0.4, t->rule_rgb);
@@ -442,7 +453,7 @@ static double band_height(const struct pdf_table *t, const struct ccell *cc, siz
 }
 
 /* Draw the header row; returns its height. The header is never split. */
-static void draw_header(struct pdf_lay *l, const struct pdf_table *t)
+static void draw_header(struct pdf_lay *l, struct pdf_table *t)
 {
     struct ccell cc[PDF_TABLE_COLS];
     size_t take[PDF_TABLE_COLS] = {0};
@@ -464,7 +475,7 @@ static double header_height(const struct pdf_lay *l, const struct pdf_table *t)
     return h;
 }
 
-static void table_page_break(struct pdf_lay *l, const struct pdf_table *t)
+static void table_page_break(struct pdf_lay *l, struct pdf_table *t)
 {
     pdf_lay_new_page(l);
     if (t->header)
@@ -481,6 +492,7 @@ void pdf_table_begin(struct pdf_lay *l, struct pdf_table *t, size_t ncols, const
         t->widths[i] = fractions[i] * (l->right - l->left);
     t->header = header;
     t->nrows = 0;
+    t->ruled_page = 0;
     if (!t->pad)
         t->pad = 3;
     if (!t->rule_rgb)

@@ -157,6 +157,8 @@ struct pdf_table {
     uint32_t rule_rgb;             /**< grid colour */
     bool zebra;                    /**< tint every other body row */
     size_t nrows;                  /**< body rows drawn so far (zebra phase) */
+    int ruled_page;                /**< page and height of the last band's bottom rule, which is the next */
+    double ruled_y;                /**< band's top rule (drawn once) */
 };
 
 /** Append a run to a cell (ignored when text is empty or the cell is full). */
