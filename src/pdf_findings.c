@@ -274,9 +274,10 @@ struct group {
     double frac[5];    /* column widths of its table */
 };
 
-enum ev_where { EV_SAME = 0, EV_PARENT, EV_OTHER };
+enum ev_where { EV_SAME = 0, EV_PARENT, EV_CHILD, EV_OTHER };
 
-/* Where evidence was read: the result's own resource, one it belongs to (a subnet's VNet), or another. */
+/* Where evidence was read: the result's own resource, one it belongs to (a subnet's VNet), one of its own
+ * (a port's links), or another. */
 static enum ev_where ev_where(const struct sb_result *res, const struct sb_evidence *ev)
 {
     if (sb_empty(ev->resource_id) || sb_ieq(ev->resource_id, res->resource_id))
@@ -284,7 +285,29 @@ static enum ev_where ev_where(const struct sb_result *res, const struct sb_evide
     size_t n = strlen(ev->resource_id);
     if (res->resource_id && strncasecmp(res->resource_id, ev->resource_id, n) == 0 && res->resource_id[n] == '/')
         return EV_PARENT;
+    size_t m = res->resource_id ? strlen(res->resource_id) : 0;
+    if (m && m < n && strncasecmp(ev->resource_id, res->resource_id, m) == 0 && ev->resource_id[m] == '/' &&
+        ev->resource_id[m + 1])
+        return EV_CHILD;
     return EV_OTHER;
+}
+
+/* A child's id below its resource: "links/link1" (only for EV_CHILD). */
+static const char *child_path(const struct sb_result *res, const struct sb_evidence *ev)
+{
+    return ev->resource_id + strlen(res->resource_id) + 1;
+}
+
+/* Evidence e of x and of y were read on the same place: the same resource, the same child of each, or the same
+ * other resource. */
+static bool same_place(const struct sb_result *x, const struct sb_result *y, size_t e)
+{
+    enum ev_where wx = ev_where(x, &x->evidence[e]);
+    if (wx != ev_where(y, &y->evidence[e]))
+        return false;
+    if (wx == EV_CHILD)
+        return sb_ieq(child_path(x, &x->evidence[e]), child_path(y, &y->evidence[e]));
+    return wx != EV_OTHER || sb_ieq(x->evidence[e].resource_id, y->evidence[e].resource_id);
 }
 
 static void group_scan(struct group *g)
@@ -298,10 +321,7 @@ static void group_scan(struct group *g)
         const struct sb_result *x = g->v[i];
         g->same_summary &= nullable_cmp(x->summary, r0->summary) == 0;
         for (size_t e = 0; e < r0->nevidence; e++)
-            g->same_value[e] &= nullable_cmp(x->evidence[e].value, r0->evidence[e].value) == 0 &&
-                                ev_where(x, &x->evidence[e]) == ev_where(r0, &r0->evidence[e]) &&
-                                (ev_where(x, &x->evidence[e]) != EV_OTHER ||
-                                 sb_ieq(x->evidence[e].resource_id, r0->evidence[e].resource_id));
+            g->same_value[e] &= nullable_cmp(x->evidence[e].value, r0->evidence[e].value) == 0 && same_place(x, r0, e);
     }
 }
 
@@ -365,10 +385,13 @@ static void evidence_lines(const struct group *g, struct sb_buf *out)
             sb_buf_printf(out, " = %s", ev->value ? ev->value : "(absent)");
         if (w == EV_PARENT)
             sb_buf_puts(out, " (read on the parent resource)");
+        else if (w == EV_CHILD && times == 1)
+            sb_buf_printf(out, " (on %s)", child_path(r0, ev));
         else if (w == EV_OTHER && times == 1)
             sb_buf_printf(out, " (on %s)", ev->resource_id);
         if (times > 1)
-            sb_buf_printf(out, " (%zu times%s)", times, w == EV_OTHER ? ", on other resources" : "");
+            sb_buf_printf(out, " (%zu times%s)", times,
+                          w == EV_OTHER ? ", on other resources" : w == EV_CHILD ? ", on its child resources" : "");
         if (!sb_empty(ev->expected))
             sb_buf_printf(out, "\n    expected: %s", ev->expected);
         shown++;
@@ -427,6 +450,7 @@ static void group_header(struct pdf_doc *d, const struct group *g)
 #define ROW_SIZE 5.8
 #define ROW_ID_SIZE 5.5
 #define ROW_PAD 1.0
+#define ROW_LEADING 1.15 /* one line per resource: rows a little tighter than body text */
 #define ROW_COLS 5
 
 /* The values of one resource that differ within its group ("as above" when none does). */
@@ -443,6 +467,8 @@ static void observed(const struct group *g, const struct sb_result *res, struct 
         enum ev_where w = ev_where(res, ev);
         if (w == EV_PARENT)
             sb_buf_puts(obs, " (on the parent)");
+        else if (w == EV_CHILD)
+            sb_buf_printf(obs, " (on %s)", child_path(res, ev));
         else if (w == EV_OTHER)
             sb_buf_printf(obs, " (on %s)", ev->resource_id);
     }
@@ -534,7 +560,7 @@ static void rows_begin(struct pdf_doc *d, struct pdf_table *t, struct pdf_cell h
         hdr[c] = (struct pdf_cell){.fill = PDF_NO_FILL};
         pdf_cell_add(&hdr[c], PDF_FONT_BOLD, PDF_SZ_SMALL, PDF_RGB_TEXT, row_heads[c]);
     }
-    *t = (struct pdf_table){.zebra = true, .pad = ROW_PAD};
+    *t = (struct pdf_table){.zebra = true, .pad = ROW_PAD, .leading = ROW_LEADING};
     pdf_table_begin(&d->lay, t, ROW_COLS, g->frac, hdr);
 }
 
@@ -576,10 +602,15 @@ static void group_start(struct pdf_doc *d, const void *arg)
     group_row(d, &t, g, g->v[0]);
 }
 
-static void group_block(struct pdf_doc *d, struct group *g)
+static void group_prepare(struct pdf_doc *d, struct group *g)
 {
     group_scan(g);
     group_widths(d, g, g->frac);
+}
+
+/* A prepared group (group_prepare), drawn and freed. */
+static void group_block(struct pdf_doc *d, struct group *g)
+{
     pdf_doc_keep(d, group_start, g);
     group_header(d, g);
     struct pdf_table t;
@@ -591,39 +622,76 @@ static void group_block(struct pdf_doc *d, struct group *g)
     free(g->same_value);
 }
 
-static void feature_results_grouped(struct pdf_doc *d, const struct sb_feature *f)
+/* The end of the group starting at v[i]: results that say the same thing. */
+static size_t group_end(const struct sb_result *const *v, size_t nv, size_t i)
 {
+    size_t k = i + 1;
+    while (k < nv && group_cmp(v[i], v[k]) == 0)
+        k++;
+    return k;
+}
+
+/* What opens a feature's results: the counts, the passes, and (for keeping it together) the first group's start. */
+struct intro {
     const struct sb_result *first;
-    size_t n = report_feature_results(d->r, f, &first);
-    results_line(d, first, n);
-    if (!n) {
-        pdf_doc_para(d, "No result: nothing in scope was evaluated for this feature.");
-        return;
-    }
-    const struct sb_result **v = sb_xmalloc(n * sizeof *v);
-    size_t nv = 0, passes = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (first[i].status == SB_STATUS_PASS)
-            passes++;
-        else
-            v[nv++] = &first[i];
-    }
-    if (passes) {
+    size_t n, passes;
+    const struct group *g0;
+};
+
+static void intro_block(struct pdf_doc *d, const void *arg)
+{
+    const struct intro *in = arg;
+    results_line(d, in->first, in->n);
+    if (in->passes) {
         char *s = sb_xasprintf("Pass: %zu result%s. The evidence of each passing result (property path, observed "
                                "and expected value) is in the JSON report and the XLSX workbook.",
-                               passes, passes == 1 ? "" : "s");
+                               in->passes, in->passes == 1 ? "" : "s");
         pdf_doc_text(d, PDF_FONT_SANS, PDF_SZ_TABLE, PDF_RGB_MUTED, s);
         pdf_lay_space(&d->lay, 4);
         free(s);
     }
+    if (in->g0)
+        group_start(d, in->g0);
+}
+
+static void feature_results_grouped(struct pdf_doc *d, const struct sb_feature *f)
+{
+    const struct sb_result *first;
+    size_t n = report_feature_results(d->r, f, &first);
+    if (!n) {
+        results_line(d, first, n);
+        pdf_doc_para(d, "No result: nothing in scope was evaluated for this feature.");
+        return;
+    }
+    const struct sb_result **v = sb_xmalloc(n * sizeof *v);
+    size_t nv = 0;
+    struct intro in = {first, n, 0, NULL};
+    for (size_t i = 0; i < n; i++) {
+        if (first[i].status == SB_STATUS_PASS)
+            in.passes++;
+        else
+            v[nv++] = &first[i];
+    }
     qsort(v, nv, sizeof *v, row_cmp);
-    for (size_t i = 0; i < nv;) {
-        size_t k = i + 1;
-        while (k < nv && group_cmp(v[i], v[k]) == 0)
-            k++;
-        struct group g = {v + i, k - i, false, NULL, {0}};
+    /* The counts and the pass line stay on the page of the first group's description and first line. */
+    struct group g = {0};
+    size_t k = 0;
+    if (nv) {
+        k = group_end(v, nv, 0);
+        g = (struct group){v, k, false, NULL, {0}};
+        group_prepare(d, &g);
+        in.g0 = &g;
+    }
+    pdf_doc_keep(d, intro_block, &in);
+    intro_block(d, &(struct intro){first, n, in.passes, NULL});
+    if (nv)
         group_block(d, &g);
-        i = k;
+    for (size_t i = k; i < nv;) {
+        size_t e = group_end(v, nv, i);
+        g = (struct group){v + i, e - i, false, NULL, {0}};
+        group_prepare(d, &g);
+        group_block(d, &g);
+        i = e;
     }
     free(v);
     pdf_lay_space(&d->lay, 4);

@@ -38,7 +38,8 @@ void pdf_doc_resource_index(struct pdf_doc *d)
     static const double cols[2] = {0.5, 0.5};
     struct pdf_cell hdr[2] = {pdf_doc_hcell("Resource id, finding ids and pages"),
                               pdf_doc_hcell("Resource id, finding ids and pages")};
-    struct pdf_table t = {.zebra = true, .pad = 1.0};
+    /* Dense, as an index is: tight leading in the cells (5 pt mono stays legible at 1.12). */
+    struct pdf_table t = {.zebra = true, .pad = 0.75, .leading = 1.12};
     pdf_table_begin(&d->lay, &t, 2, cols, hdr);
     struct sb_buf ids = {0}, other = {0};
     struct pdf_cell row[2];

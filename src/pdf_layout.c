@@ -367,7 +367,8 @@ static size_t prepare_cells(struct ccell *cc, const struct pdf_lay *l, const str
             size_t n = pdf_wrap(&sp, l->dev, run->font, size, run->text, run->brk == PDF_BREAK_NEVER ? 1e9 : inner);
             for (size_t i = 0; i < n; i++) {
                 sb_grow((void **)&cc[c].v, &cc[c].cap, cc[c].n + 1, sizeof *cc[c].v);
-                cc[c].v[cc[c].n++] = (struct cline){run, sp[i].off, sp[i].len, size, pdf_line_height(size)};
+                cc[c].v[cc[c].n++] = (struct cline){run, sp[i].off, sp[i].len, size,
+                                                    t->leading > 0 ? size * t->leading : pdf_line_height(size)};
             }
             free(sp);
         }

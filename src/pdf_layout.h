@@ -152,6 +152,7 @@ struct pdf_table {
     size_t ncols;
     double widths[PDF_TABLE_COLS]; /**< points; their sum is the table width */
     double pad;                    /**< cell padding, points */
+    double leading;                /**< line height / type size in the cells; 0: the body's (1.25) */
     const struct pdf_cell *header; /**< ncols cells repeated after each page break, or NULL */
     uint32_t header_fill;
     uint32_t rule_rgb;             /**< grid colour */
