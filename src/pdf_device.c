@@ -671,6 +671,9 @@ static void trim_fallbacks(struct pdf_hpdf *h)
                 sb_grow((void **)&codes, &cap, n + 1, sizeof *codes);
                 codes[n++] = (uint16_t)cp;
             }
+        /* The components of composite glyphs (Hangul syllables) are embedded too; on failure they come out
+         * blank as before, and the text stays extractable. */
+        pdf_fonts_mark_components(h->def[face], h->fallbacks[face - PDF_FACE_FALLBACK].path);
         if (n)
             pdf_fonts_trim(h->font[face], codes, n);
     }

@@ -4,6 +4,8 @@
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,5 +131,67 @@ HPDF_STATUS pdf_fonts_trim(HPDF_Font font, const uint16_t *codes, size_t n)
             if (memcmp(tt->offset_tbl.table[i].tag, "post", 4) == 0)
                 tt->offset_tbl.table[i].length = 0;
     }
+    return st;
+}
+
+/* Big-endian reads of the font file for pdf_fonts_mark_components. */
+static bool read_u16(FILE *f, uint16_t *v)
+{
+    unsigned char b[2];
+    if (fread(b, 1, 2, f) != 2)
+        return false;
+    *v = (uint16_t)(b[0] << 8 | b[1]);
+    return true;
+}
+
+/* Mark the components of glyph gid (TrueType glyf: numberOfContours -1, then component records). Returns
+ * false on a read error; sets *more when it marked a glyph below gid (which the caller's pass has gone by). */
+static bool mark_glyph_components(HPDF_TTFontDefAttr a, FILE *f, HPDF_UINT gid, bool *more)
+{
+    enum { WORDS = 1, SCALE = 8, MORE = 32, XY_SCALE = 64, TWO_BY_TWO = 128 };
+    HPDF_UINT32 start = a->glyph_tbl.offsets[gid], end = a->glyph_tbl.offsets[gid + 1];
+    if (end <= start)
+        return true; /* no outline (a space) */
+    long unit = a->header.index_to_loc_format == 0 ? 2 : 1;
+    uint16_t contours, flags, comp;
+    if (fseek(f, (long)a->glyph_tbl.base_offset + (long)start * unit, SEEK_SET) != 0 || !read_u16(f, &contours))
+        return false;
+    if (contours != 0xFFFF)
+        return true;
+    if (fseek(f, 8, SEEK_CUR) != 0) /* the bounding box */
+        return false;
+    do {
+        if (!read_u16(f, &flags) || !read_u16(f, &comp))
+            return false;
+        long skip = (flags & WORDS ? 4 : 2) + (flags & SCALE ? 2 : flags & XY_SCALE ? 4 : flags & TWO_BY_TWO ? 8 : 0);
+        if (fseek(f, skip, SEEK_CUR) != 0)
+            return false;
+        if (comp < a->num_glyphs && !a->glyph_tbl.flgs[comp]) {
+            a->glyph_tbl.flgs[comp] = 1;
+            *more |= comp < gid;
+        }
+    } while (flags & MORE);
+    return true;
+}
+
+HPDF_STATUS pdf_fonts_mark_components(HPDF_FontDef def, const char *path)
+{
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !path)
+        return HPDF_INVALID_OBJECT;
+    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+    if (!a->embedding || !a->glyph_tbl.flgs || !a->glyph_tbl.offsets)
+        return HPDF_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return HPDF_FILE_IO_ERROR;
+    HPDF_STATUS st = HPDF_OK;
+    /* Components marked below the current glyph may be composites themselves: pass again until none is new. */
+    for (bool more = true; more && st == HPDF_OK;) {
+        more = false;
+        for (HPDF_UINT gid = 0; gid < a->num_glyphs && st == HPDF_OK; gid++)
+            if (a->glyph_tbl.flgs[gid] && !mark_glyph_components(a, f, gid, &more))
+                st = HPDF_FILE_IO_ERROR;
+    }
+    fclose(f);
     return st;
 }

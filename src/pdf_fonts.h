@@ -24,6 +24,17 @@
 HPDF_STATUS pdf_fonts_fix_to_unicode(HPDF_Font font);
 
 /**
+ * Mark the components of every used composite glyph of a TrueType font definition as used, reading the
+ * glyph table from the font file at `path`, so that they are embedded too.
+ *
+ * libharu 2.3.0 is meant to do this when a glyph is first measured, but its check misses them for
+ * WenQuanYi Zen Hei (whose Hangul syllables are composites of jamo glyphs): the syllables came out
+ * blank, though their text was extractable. Nested composites are followed. Returns HPDF_OK, or
+ * HPDF_FILE_IO_ERROR when the file cannot be read as the definition describes it.
+ */
+HPDF_STATUS pdf_fonts_mark_components(HPDF_FontDef def, const char *path);
+
+/**
  * Shrink a UTF-8 TrueType font to the code points drawn with it, before the document is saved.
  *
  * libharu 2.3.0 embeds only the used glyphs' outlines, but writes a width (W) and a CIDToGIDMap

@@ -4,11 +4,14 @@
  * they are left out and the program exits 77 (ctest: skipped) once the others have passed. */
 #include "err.h"
 #include "pdf_device.h"
+#include "pdf_fonts.h"
 #include "util.h"
 
 #include "testutil.h"
 
 #include <check.h>
+#include <hpdf.h>
+#include <hpdf_fontdef.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -69,6 +72,37 @@ START_TEST(cjk_comes_from_the_fallback_font)
     ck_assert_int_gt(one, 0);
     ck_assert_int_eq(pdf_hpdf_clean(h, PDF_FONT_SANS, "ab\xe6\x9d\xb1\xe6\x9d\xb1", 8, NULL), latin + 2 * one);
     pdf_hpdf_free(h);
+}
+END_TEST
+
+static size_t used_glyphs(HPDF_FontDef def)
+{
+    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+    size_t n = 0;
+    for (HPDF_UINT i = 0; i < a->num_glyphs; i++)
+        n += a->glyph_tbl.flgs[i] != 0;
+    return n;
+}
+
+/* WenQuanYi's Hangul syllables are composites of jamo glyphs, which libharu 2.3.0 left out of the
+ * embedded font: the names came out blank (but extractable). pdf_fonts_mark_components adds them. */
+START_TEST(hangul_syllables_embed_their_components)
+{
+    HPDF_Doc doc = HPDF_New(NULL, NULL);
+    ck_assert_ptr_nonnull(doc);
+    HPDF_UseUTFEncodings(doc);
+    const char *name = HPDF_LoadTTFontFromFile2(doc, ZENHEI, 0, HPDF_TRUE);
+    ck_assert_ptr_nonnull(name);
+    HPDF_FontDef def = HPDF_GetFontDef(doc, name);
+    ck_assert_ptr_nonnull(def);
+    HPDF_TTFontDef_GetCharWidth(def, 0x6771); /* 東: a simple glyph */
+    ck_assert_int_eq(pdf_fonts_mark_components(def, ZENHEI), HPDF_OK);
+    size_t han = used_glyphs(def);
+    HPDF_TTFontDef_GetCharWidth(def, 0xC11C); /* 서: two components */
+    ck_assert_int_eq(pdf_fonts_mark_components(def, ZENHEI), HPDF_OK);
+    ck_assert_uint_eq(used_glyphs(def), han + 3); /* the syllable and its two jamo, however libharu fares */
+    ck_assert_int_eq(pdf_fonts_mark_components(def, "/nonexistent/font.ttc"), HPDF_FILE_IO_ERROR);
+    HPDF_Free(doc);
 }
 END_TEST
 
@@ -174,8 +208,10 @@ int main(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, right_to_left_lines_are_reordered_for_drawing);
     tcase_add_test(t, without_a_fallback_font_one_warning_and_replacements);
-    if (zenhei)
+    if (zenhei) {
         tcase_add_test(t, cjk_comes_from_the_fallback_font);
+        tcase_add_test(t, hangul_syllables_embed_their_components);
+    }
     if (access(DROID, R_OK) == 0)
         tcase_add_test(t, droid_fallback_has_han_and_kana_but_no_hangul);
     suite_add_tcase(s, t);
