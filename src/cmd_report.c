@@ -108,6 +108,17 @@ static int parse_period(char **buf, const char **from, const char **to, const ch
     return 0;
 }
 
+/* A decimal number from lo to hi for `option`, or a usage error naming the range. */
+static int parse_number(long *out, const char *arg, const char *option, const char *what, long lo, long hi)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg < '0' || *arg > '9' || *end || v < lo || v > hi)
+        return cli_usage_error("report", "%s: expected %s from %ld to %ld", option, what, lo, hi);
+    *out = v;
+    return 0;
+}
+
 static int parse_formats(bool want[], const char *list)
 {
     char *copy = sb_xstrdup(list);
@@ -163,11 +174,8 @@ int cmd_report(int argc, char **argv)
         case OPT_BASELINE: baseline_path = optarg; break;
         case OPT_EXCEPTIONS: ao.exceptions_path = optarg; break;
         case OPT_MAX_EXC_DAYS: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 36500)
-                rc = cli_usage_error("report", "--max-exception-days: expected a number of days from 1 to 36500");
-            else
+            long v;
+            if ((rc = parse_number(&v, optarg, "--max-exception-days", "a number of days", 1, 36500)) == 0)
                 ao.max_exception_days = (int)v;
             break;
         }
@@ -187,20 +195,14 @@ int cmd_report(int argc, char **argv)
         case OPT_DATA_DIR: data_dir = optarg; break;
         case OPT_PERIOD: rc = parse_period(&period, &ao.period_from, &ao.period_to, optarg); break;
         case OPT_PDF_VOLUME_PAGES: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || v < 20 || v > 1000000)
-                rc = cli_usage_error("report", "--pdf-volume-pages: expected a number of pages from 20 to 1000000");
-            else
+            long v;
+            if ((rc = parse_number(&v, optarg, "--pdf-volume-pages", "a number of pages", 20, 1000000)) == 0)
                 out.pdf_volume_pages = (unsigned)v;
             break;
         }
         case OPT_JOBS: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 64)
-                rc = cli_usage_error("report", "--jobs: expected a number from 1 to 64");
-            else
+            long v;
+            if ((rc = parse_number(&v, optarg, "--jobs", "a number", 1, 64)) == 0)
                 out.jobs = (unsigned)v;
             break;
         }
