@@ -294,10 +294,10 @@ START_TEST(every_section_of_the_model_is_printed)
 }
 END_TEST
 
-/* poppler's list of the link annotations: one "page  Annotation  url" line each. */
-static char *pdf_urls(const char *path)
+/* What a poppler tool prints about a file: `tool 'path' after`; never NULL. */
+static char *poppler_output(const char *tool, const char *path, const char *after)
 {
-    char *cmd = sb_xasprintf("pdfinfo -url '%s' 2>/dev/null", path);
+    char *cmd = sb_xasprintf("%s '%s'%s 2>/dev/null", tool, path, after);
     FILE *p = popen(cmd, "r");
     free(cmd);
     ck_assert_ptr_nonnull(p);
@@ -306,8 +306,13 @@ static char *pdf_urls(const char *path)
     while ((c = fgetc(p)) != EOF)
         sb_buf_putc(&b, (char)c);
     ck_assert_int_eq(pclose(p), 0);
-    sb_buf_putc(&b, '\0');
-    return sb_buf_take(&b);
+    return b.data ? sb_buf_take(&b) : sb_xstrdup("");
+}
+
+/* poppler's list of the link annotations: one "page  Annotation  url" line each. */
+static char *pdf_urls(const char *path)
+{
+    return poppler_output("pdfinfo -url", path, "");
 }
 
 static size_t count_lines_ending(const char *text, const char *tail)
@@ -369,16 +374,7 @@ END_TEST
 /* pdftotext's own lines, unfolded. */
 static char *pdf_raw_text(const char *path)
 {
-    char *cmd = sb_xasprintf("pdftotext '%s' - 2>/dev/null", path);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    ck_assert_ptr_nonnull(p);
-    struct sb_buf b = {0};
-    int c;
-    while ((c = fgetc(p)) != EOF)
-        sb_buf_putc(&b, (char)c);
-    ck_assert_int_eq(pclose(p), 0);
-    return b.data ? sb_buf_take(&b) : sb_xstrdup("");
+    return poppler_output("pdftotext", path, " -");
 }
 
 /* A line that ends in '/' continues on the next one: a resource id broken where it may be. */
