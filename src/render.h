@@ -32,9 +32,14 @@ struct sb_render_opts {
     const char *data_dir;   /**< root holding templates/ and fonts/ */
     const char *paper;      /**< "a4" (default) or "letter" */
     const char *pdf_detail; /**< "grouped" (default, also NULL) or "full": every PDF result with its evidence */
-    /** The formats rendered before this one (table order), so a renderer can hash them (OSCAL back-matter). */
+    /** The files of the formats before this one (table order), so a renderer can hash them (OSCAL back-matter):
+     *  given here, or, when wait_outputs is set, known only once it returns. */
     const struct sb_render_output *outputs;
     size_t noutputs;
+    /** For a format that reads_outputs, rendered at the same time as the others: call it when their files are
+     *  needed; it returns once they are all written and sets `outputs` and `noutputs` of *o. */
+    void (*wait_outputs)(void *ctx, struct sb_render_opts *o);
+    void *wait_ctx;
     unsigned pdf_volume_pages; /**< a longer PDF is split into volumes of at most this many pages; 0: 1,200 */
     const char *file_name;     /**< this format's file name in the report directory ("report.pdf"), or NULL */
     /**

@@ -449,35 +449,51 @@ static cJSON *file_resource(const char *uuid_kind, const char *uuid_key, const c
 }
 
 /* Every input, then every report file written before this one in the same run (the manifest and this document
- * itself cannot be: the manifest hashes this file, and a file cannot contain its own hash). */
-static int back_matter_json(cJSON **out, const struct sb_report *r, const struct sb_render_opts *o, struct sb_err *e)
+ * itself cannot be: the manifest hashes this file, and a file cannot contain its own hash). Streamed last, so that
+ * the other formats, rendered meanwhile, are waited for only here. */
+struct back_matter {
+    const struct sb_report *r;
+    struct sb_render_opts o;   /* its outputs are known once wait_outputs has returned */
+    bool waited;
+    struct sb_err err;         /* a file that could not be hashed */
+    bool failed;
+};
+
+static cJSON *back_matter_item(void *ctx, size_t i)
 {
-    cJSON *bm = cJSON_CreateObject();
-    cJSON *resources = cJSON_AddArrayToObject(bm, "resources");
-    for (size_t i = 0; i < r->ninputs; i++) {
+    struct back_matter *b = ctx;
+    const struct sb_report *r = b->r;
+    if (i < r->ninputs) {
         char *key = input_key(r, i);
-        cJSON_AddItemToArray(resources, file_resource("input", key, r->inputs[i].name, r->inputs[i].role,
-                                                      r->inputs[i].kind, r->inputs[i].sha256));
+        cJSON *res = file_resource("input", key, r->inputs[i].name, r->inputs[i].role, r->inputs[i].kind,
+                                   r->inputs[i].sha256);
         free(key);
+        return res;
     }
-    for (size_t i = 0; o && i < o->noutputs; i++) {
-        uint64_t size;
-        char sha[65];
-        if (manifest_hash_file(o->outputs[i].path, &size, sha, SB_EXIT_OUTPUT, e) != 0) {
-            cJSON_Delete(bm);
-            return -1;
-        }
-        cJSON_AddItemToArray(resources, file_resource("output", o->outputs[i].name, o->outputs[i].name, "output", NULL, sha));
+    if (!b->waited) {
+        b->waited = true;
+        if (b->o.wait_outputs)
+            b->o.wait_outputs(b->o.wait_ctx, &b->o);
     }
-    *out = bm;
-    return 0;
+    size_t k = i - r->ninputs;
+    if (b->failed || k >= b->o.noutputs)
+        return NULL;
+    uint64_t size;
+    char sha[65];
+    if (manifest_hash_file(b->o.outputs[k].path, &size, sha, SB_EXIT_OUTPUT, &b->err) != 0) {
+        b->failed = true;
+        return NULL;
+    }
+    return file_resource("output", b->o.outputs[k].name, b->o.outputs[k].name, "output", NULL, sha);
 }
 
 int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
-    cJSON *bm = NULL;
-    if (back_matter_json(&bm, r, o, e) != 0)
-        return -1;
+    struct back_matter bmc = {.r = r};
+    if (o)
+        bmc.o = *o;
+    cJSON *bm = cJSON_CreateObject();
+    const cJSON *resources = cJSON_AddArrayToObject(bm, "resources");
     cJSON *root = cJSON_CreateObject();
     cJSON *ar = cJSON_AddObjectToObject(root, "assessment-results");
     char *key = run_key(r);
@@ -513,9 +529,14 @@ int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, cons
     const struct json_lazy lazy[] = {
         {lists.observations, r->nresults, observation_item, (void *)r},
         {lists.findings, r->nresults, finding_item, (void *)r},
+        {resources, r->ninputs + SB_MAX_FORMATS + SB_MAX_EXTRA_OUTPUTS, back_matter_item, &bmc},
         {lists.inventory, inv.n, inventory_item, &inv},
     };
-    int rc = json_stream_document(out_path, root, lazy, lists.inventory ? 3 : 2, "OSCAL", e);
+    int rc = json_stream_document(out_path, root, lazy, lists.inventory ? 4 : 3, "OSCAL", e);
     inventory_free(&inv);
+    if (rc == 0 && bmc.failed) {
+        *e = bmc.err;
+        rc = -1;
+    }
     return rc;
 }

@@ -116,16 +116,18 @@ static int outputs_add(struct outputs *out, size_t owner, char *name, struct sb_
     return sb_outset_add(out->final[i], out->tmp[i], sizeof out->tmp[i], e);
 }
 
-/* The add_output callback of one format (render.h). */
-struct extra_ctx {
+/* The add_output and wait_outputs callbacks of one format (render.h). */
+struct format_ctx {
     struct outputs *out;
     size_t owner;
+    struct render_job *job;
+    struct sb_render_output done[MAX_OUTPUTS];
 };
 
 static int add_extra(void *ctx, const char *suffix, const char *extension, const char **name, char *tmp,
                      size_t tmp_size, struct sb_err *e)
 {
-    struct extra_ctx *x = ctx;
+    struct format_ctx *x = ctx;
     struct outputs *out = x->out;
     pthread_mutex_lock(&out->lock);
     size_t i = out->n;
@@ -139,52 +141,55 @@ static int add_extra(void *ctx, const char *suffix, const char *extension, const
     return rc;
 }
 
+/* Once the other formats are written: the files of those before this one in table order, each followed by the
+ * files it added. */
+static void wait_outputs(void *ctx, struct sb_render_opts *o)
+{
+    struct format_ctx *x = ctx;
+    struct outputs *out = x->out;
+    render_jobs_wait_others(x->job);
+    pthread_mutex_lock(&out->lock);
+    size_t n = 0;
+    for (size_t f = 0; f < x->owner; f++)
+        for (size_t k = 0; k < out->n; k++)
+            if (out->owner[k] == f && !out->o->formats[f]->reads_outputs)
+                x->done[n++] = (struct sb_render_output){out->names[k], out->tmps[k]};
+    pthread_mutex_unlock(&out->lock);
+    o->outputs = x->done;
+    o->noutputs = n;
+}
+
 /*
- * Every format to its temporary: the independent ones at the same time (render_jobs.h), then those that hash the
- * formats before them (OSCAL), each given exactly the files of the formats before it in table order. A failure is
- * reported for the first failing format in that order, whatever finished first.
+ * Every format to its temporary, all at the same time (render_jobs.h): those that hash the others' files (OSCAL)
+ * wait for them only when they come to write the hashes. A failure is reported for the first failing format in
+ * table order, whatever finished first.
  */
 static int render_all(const struct sb_report *r, struct outputs *out, const struct sb_render_opts *base,
                       struct sb_err *e)
 {
     const struct report_output_opts *o = out->o;
     struct render_job jobs[SB_MAX_FORMATS];
-    struct extra_ctx extra[SB_MAX_FORMATS];
-    size_t njobs = 0;
+    struct format_ctx *ctx = sb_xcalloc(o->nformats + 1, sizeof *ctx);
     for (size_t i = 0; i < o->nformats; i++) {
-        extra[i] = (struct extra_ctx){out, i};
-        if (o->formats[i]->reads_outputs)
-            continue;
-        jobs[njobs] = (struct render_job){.format = o->formats[i], .path = out->tmps[i], .opts = *base};
-        jobs[njobs].opts.file_name = out->names[i];
-        jobs[njobs].opts.add_output = add_extra;
-        jobs[njobs].opts.add_output_ctx = &extra[i];
-        njobs++;
+        ctx[i] = (struct format_ctx){.out = out, .owner = i, .job = &jobs[i]};
+        jobs[i] = (struct render_job){.format = o->formats[i], .path = out->tmps[i], .opts = *base};
+        jobs[i].opts.file_name = out->names[i];
+        jobs[i].opts.add_output = add_extra;
+        jobs[i].opts.add_output_ctx = &ctx[i];
+        if (o->formats[i]->reads_outputs) {
+            jobs[i].opts.wait_outputs = wait_outputs;
+            jobs[i].opts.wait_ctx = &ctx[i];
+        }
     }
-    render_jobs_run(r, jobs, njobs, o->jobs ? o->jobs : render_jobs_default_workers());
-    for (size_t i = 0; i < njobs; i++)
+    render_jobs_run(r, jobs, o->nformats, o->jobs ? o->jobs : render_jobs_default_workers());
+    int rc = 0;
+    for (size_t i = 0; i < o->nformats && rc == 0; i++)
         if (jobs[i].rc != 0) {
             *e = jobs[i].err;
-            return -1;
+            rc = -1;
         }
-    struct sb_render_output done[MAX_OUTPUTS];
-    for (size_t i = 0; i < o->nformats; i++) {
-        if (!o->formats[i]->reads_outputs)
-            continue;
-        struct sb_render_opts ro = *base;
-        ro.outputs = done;
-        ro.noutputs = 0;
-        for (size_t f = 0; f < i; f++)
-            for (size_t k = 0; k < out->n; k++)
-                if (out->owner[k] == f)
-                    done[ro.noutputs++] = (struct sb_render_output){out->names[k], out->tmps[k]};
-        ro.add_output = add_extra;
-        ro.add_output_ctx = &extra[i];
-        ro.file_name = out->names[i];
-        if (o->formats[i]->render(r, &ro, out->tmps[i], e) != 0)
-            return -1;
-    }
-    return 0;
+    free(ctx);
+    return rc;
 }
 
 /*
