@@ -25,6 +25,12 @@ static const char QUERY[] =
     "'microsoft.network/networksecuritygroups', 'microsoft.network/vpngateways') | project id, name, type, location, resourceGroup, "
     "subscriptionId, tenantId, properties, identity, sku | order by id asc";
 
+/* With management-group scopes: which subscriptions the groups hold, those without any resource included (the
+ * subscription listing shows every subscription the identity sees, inside the groups or not). */
+static const char MEMBERS_QUERY[] =
+    "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId "
+    "| order by subscriptionId asc";
+
 const char *collect_query(void)
 {
     return QUERY;
@@ -92,6 +98,8 @@ struct collector {
     size_t arg_pages_ok;
     char **visible;    /* subscription ids from the listing */
     size_t n_visible, cap_visible;
+    char **mg_members; /* subscription ids the management groups in scope hold */
+    size_t n_mg_members, cap_mg_members;
     struct redact_set *redact; /* every secret this collection knows: kept out of gaps and stderr */
 };
 
@@ -105,6 +113,7 @@ struct job {
     char **subs;        /* ARG: subscription batch */
     size_t n_subs;
     bool mg;            /* ARG: subs are management group ids */
+    bool members;       /* ARG: the groups' subscriptions (MEMBERS_QUERY), not resources */
     struct strset seen; /* nextLinks / $skipTokens already followed */
     int pages;          /* pages read of this listing (--max-pages) */
     size_t count;       /* DIAG: settings so far */
@@ -207,7 +216,7 @@ static void submit_arg(struct collector *col, struct job *j, const char *skip_to
     cJSON *scope = cJSON_AddArrayToObject(body, j->mg ? "managementGroups" : "subscriptions");
     for (size_t i = 0; i < j->n_subs; i++)
         cJSON_AddItemToArray(scope, cJSON_CreateString(j->subs[i]));
-    cJSON_AddStringToObject(body, "query", QUERY);
+    cJSON_AddStringToObject(body, "query", j->members ? MEMBERS_QUERY : QUERY);
     cJSON *opt = cJSON_AddObjectToObject(body, "options");
     cJSON_AddNumberToObject(opt, "$top", COLLECT_ARG_TOP);
     cJSON_AddStringToObject(opt, "resultFormat", "objectArray");
@@ -253,8 +262,8 @@ static void arg_gap_each(struct collector *col, const struct job *j, const struc
 {
     for (size_t i = 0; i < j->n_subs; i++) {
         char *scope = scope_of(j, i);
-        add_gap(col, scope, "resources", r->request, r->status, code ? code : r->error_code,
-                code ? message : r->message);
+        add_gap(col, scope, j->members ? "subscriptions" : "resources", r->request, r->status,
+                code ? code : r->error_code, code ? message : r->message);
         free(scope);
     }
 }
@@ -446,8 +455,18 @@ static bool done_arg(struct collector *col, struct job *j, struct http_result *r
     col->prog->pages++;
     j->pages++;
     cJSON *row;
-    while ((row = cJSON_DetachItemFromArray((cJSON *)data, 0)))
-        add_row(col, j, r, row, 0);
+    while ((row = cJSON_DetachItemFromArray((cJSON *)data, 0))) {
+        if (!j->members) {
+            add_row(col, j, r, row, 0);
+            continue;
+        }
+        const char *id = str_at(row, "subscriptionId");
+        if (!sb_empty(id) && subscription_id_ok(id)) {
+            sb_grow((void **)&col->mg_members, &col->cap_mg_members, col->n_mg_members + 1, sizeof *col->mg_members);
+            col->mg_members[col->n_mg_members++] = sb_xstrdup(id);
+        }
+        cJSON_Delete(row);
+    }
     if (sb_ieq(str_at(r->json, "resultTruncated"), "true"))
         arg_gap_each(col, j, r, "ResultTruncated", "Resource Graph truncated the result");
     const char *token = str_at(r->json, "$skipToken");
@@ -567,11 +586,14 @@ static bool referenced(const struct collector *col, const char *sub_id)
         found = sb_istarts(col->snap.resources[i].key, prefix);
     for (size_t i = 0; i < col->cfg->n_subscriptions && !found; i++)
         found = sb_ieq(col->cfg->subscriptions[i], sub_id);
+    for (size_t i = 0; i < col->n_mg_members && !found; i++)
+        found = sb_ieq(col->mg_members[i], sub_id);
     free(prefix);
     return found;
 }
 
-/* With management-group scopes the listing covers every visible subscription: keep those in scope. */
+/* With management-group scopes the listing covers every visible subscription: keep those in scope (a group's own,
+ * with or without resources, and those holding a resource read). */
 static void keep_referenced_subscriptions(struct collector *col)
 {
     struct snapshot *s = &col->snap;
@@ -645,8 +667,8 @@ static void fill_metadata(struct collector *col, const struct auth *auth)
         qsort(s->scope_subscriptions, s->n_scope_subscriptions, sizeof(char *), cmp_strp);
     s->scope_management_groups = copy_strv(cfg->management_groups, cfg->n_management_groups);
     s->n_scope_management_groups = cfg->n_management_groups;
-    s->queries = copy_strv((char *const[]){(char *)QUERY}, 1);
-    s->n_queries = 1;
+    s->n_queries = cfg->n_management_groups ? 2 : 1;
+    s->queries = copy_strv((char *const[]){(char *)QUERY, (char *)MEMBERS_QUERY}, s->n_queries);
     if (cfg->n_management_groups)
         keep_referenced_subscriptions(col);
     const char *tenant = auth_tenant(auth);
@@ -690,8 +712,12 @@ static void start_jobs(struct collector *col)
         query_subscriptions(col, cfg->subscriptions, cfg->n_subscriptions);
     }
     if (cfg->n_management_groups) {
-        for (size_t i = 0; i < cfg->n_management_groups; i++)
+        for (size_t i = 0; i < cfg->n_management_groups; i++) {
             submit_arg(col, arg_job(col, cfg->management_groups + i, 1, true), NULL);
+            struct job *m = arg_job(col, cfg->management_groups + i, 1, true);
+            m->members = true;
+            submit_arg(col, m, NULL);
+        }
     }
     if (!cfg->n_subscriptions) {
         /* Every visible subscription: the listing also feeds Resource Graph unless MGs scope the query. */
@@ -795,6 +821,9 @@ done:
     for (size_t i = 0; i < col.n_visible; i++)
         free(col.visible[i]);
     free(col.visible);
+    for (size_t i = 0; i < col.n_mg_members; i++)
+        free(col.mg_members[i]);
+    free(col.mg_members);
     free(col.arm);
     free(col.arm_origin);
     return rc;

@@ -700,6 +700,35 @@ START_TEST(test_management_group_scope)
 }
 END_TEST
 
+/* A subscription of the group without any resource is in scope (read, nothing found), and one the identity sees
+ * outside the group is not: the report's "subscriptions visible" must not undercount the group. */
+START_TEST(test_management_group_keeps_empty_member_subscriptions)
+{
+    struct fake f;
+    fake_start(&f, NULL,
+               "\"extra_subscriptions\": [{\"subscriptionId\": \"44444444-4444-4444-8444-444444444444\", "
+               "\"displayName\": \"empty member\", \"state\": \"Enabled\"}, "
+               "{\"subscriptionId\": \"55555555-5555-4555-8555-555555555555\", \"displayName\": \"outside\", "
+               "\"state\": \"Enabled\"}], "
+               "\"management_groups\": {\"mg-network\": [\"11111111-1111-1111-1111-111111111111\", "
+               "\"22222222-2222-2222-2222-222222222222\", \"44444444-4444-4444-8444-444444444444\"]}");
+    ck_assert_int_eq(run(&f, "--quiet", "--management-group", "mg-network", NULL), SB_EXIT_OK);
+    cJSON *s = snapshot(&f);
+    cJSON *subs = cJSON_GetObjectItem(s, "subscriptions");
+    ck_assert_int_eq(cJSON_GetArraySize(subs), 3);
+    char *text = cJSON_PrintUnformatted(subs);
+    ck_assert_ptr_nonnull(strstr(text, "44444444-4444-4444-8444-444444444444"));
+    ck_assert_ptr_null(strstr(text, "55555555-5555-4555-8555-555555555555"));
+    ck_assert_ptr_null(strstr(text, SUB3));
+    cJSON_free(text);
+    /* The snapshot records both queries it ran. */
+    cJSON *q = cJSON_GetObjectItem(cJSON_GetObjectItem(s, "collection"), "queries");
+    ck_assert_int_eq(cJSON_GetArraySize(q), 2);
+    cJSON_Delete(s);
+    fake_stop(&f);
+}
+END_TEST
+
 START_TEST(test_nothing_collected)
 {
     struct fake f;
@@ -1054,6 +1083,7 @@ static Suite *collect_suite(void)
     tcase_add_test(tc, test_credential_kinds);
     tcase_add_test(tc, test_no_credential);
     tcase_add_test(tc, test_management_group_scope);
+    tcase_add_test(tc, test_management_group_keeps_empty_member_subscriptions);
     tcase_add_test(tc, test_nothing_collected);
     tcase_add_test(tc, test_usage);
     tcase_add_test(tc, test_hostile_resource_ids);

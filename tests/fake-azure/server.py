@@ -56,6 +56,11 @@ class State:
             with open(config["estate_file"], encoding="utf-8") as f:
                 estate = json.load(f)
         self.estate = estate or {}
+        # A test may add subscriptions (say, an empty one) and redefine management groups without its own estate.
+        if config.get("extra_subscriptions") or config.get("management_groups"):
+            self.estate = dict(self.estate)
+            self.estate["subscriptions"] = self.estate.get("subscriptions", []) + config.get("extra_subscriptions", [])
+            self.estate["managementGroups"] = config.get("management_groups", self.estate.get("managementGroups", {}))
         self.lock = threading.Lock()
         self.tokens = set(config.get("static_tokens", []))
         self.faults = [dict(f, used=0) for f in config.get("faults", [])]
@@ -333,8 +338,13 @@ class Handler(BaseHTTPRequestHandler):
         for mg in req.get("managementGroups", []):
             scope_subs.update(s.lower() for s in est.get("managementGroups", {}).get(mg, []))
         query = req.get("query", "").lower()
-        rows = [r for r in self.st.resources
-                if r.get("subscriptionId", "").lower() in scope_subs and r.get("type", "").lower() in query]
+        if query.startswith("resourcecontainers"):  # the subscriptions in scope, with or without resources
+            rows = [{"id": "/subscriptions/" + s["subscriptionId"], "subscriptionId": s["subscriptionId"],
+                     "type": "microsoft.resources/subscriptions"}
+                    for s in est.get("subscriptions", []) if s["subscriptionId"].lower() in scope_subs]
+        else:
+            rows = [r for r in self.st.resources
+                    if r.get("subscriptionId", "").lower() in scope_subs and r.get("type", "").lower() in query]
         opts = req.get("options", {})
         top = min(int(opts.get("$top", 1000)), int(self.st.config.get("page_size", {}).get("arg", 1000)))
         start = unb64(opts["$skipToken"]) if opts.get("$skipToken") else 0
