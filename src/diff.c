@@ -1,5 +1,6 @@
-/* Changes between two report.json documents (the model), and the `diff` subcommand. */
+/* Changes between two reports (read by diff_read.c), and the `diff` subcommand. */
 #include "diff.h"
+#include "diff_model.h"
 
 #include "cli.h"
 #include "err.h"
@@ -14,254 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <dirent.h>
-
-#define REPORT_MAX (256u * 1024 * 1024)
-
-/* Views into one report.json; every string is borrowed from the cJSON tree. */
-struct devidence {
-    const char *resource_id;
-    const char *path;
-    const char *value;
-    bool used;
-};
-
-struct dfinding {
-    const char *id;
-    const char *subscription_id;
-    const char *control;
-    const char *feature;
-    const char *resource_id;
-    enum sb_status status;
-    struct devidence *ev;
-    size_t nev;
-    const char *applied;         /* entry id of the active exception, or NULL */
-    const char *expired;         /* entry id of a matching but expired exception, or NULL */
-    const char *expired_expires; /* its "expires" date */
-};
-
-struct dexception {
-    const char *entry_id;
-    const char *kind;
-    const char *finding_id;
-    const char *control;
-    const char *feature;
-    const char *resource_pattern;
-    const char *expires;
-    bool expired;
-};
-
-/* How completely the report read one subscription (scope.subscriptions[].collected; NULL in older reports). */
-struct dsub {
-    const char *id;
-    const char *collected;
-};
-
-struct dreport {
-    const char *name;
-    const char *generated;
-    struct dsub *subs;
-    size_t nsubs;
-    bool has_subs; /* the report records scope.subscriptions */
-    char **rids;   /* lower-cased resource ids, sorted (index_resources) */
-    size_t nrids;
-    struct dfinding *f;
-    size_t nf;
-    struct dexception *x;
-    size_t nx;
-};
-
-static void dreport_free(struct dreport *d)
-{
-    for (size_t i = 0; i < d->nf; i++)
-        free(d->f[i].ev);
-    free(d->f);
-    free(d->x);
-    free(d->subs);
-    for (size_t i = 0; i < d->nrids; i++)
-        free(d->rids[i]);
-    free(d->rids);
-}
-
-/* Reading: strict about the keys we use, silent about the rest. */
-
-/* A string, or NULL for null/missing; -1 for any other type. */
-static int opt_str(const char **out, const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    *out = NULL;
-    if (!v || cJSON_IsNull(v))
-        return 0;
-    if (!cJSON_IsString(v))
-        return -1;
-    *out = v->valuestring;
-    return 0;
-}
-
-static int bad_type(struct sb_err *e, const struct dreport *d, const char *where, int i, const char *key,
-                    const char *what)
-{
-    return sb_err_set(e, SB_EXIT_INPUT, "%s: %s[%d].%s: expected %s", d->name, where, i, key, what);
-}
-
-static int read_evidence(struct dfinding *f, const cJSON *arr, const struct dreport *d, int ri, struct sb_err *e)
-{
-    if (!arr || cJSON_IsNull(arr))
-        return 0;
-    if (!cJSON_IsArray(arr))
-        return bad_type(e, d, "results", ri, "evidence", "an array");
-    f->ev = sb_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *f->ev);
-    int k = 0;
-    for (const cJSON *x = arr->child; x; x = x->next, k++) {
-        struct devidence *ev = &f->ev[f->nev++];
-        const char *key = NULL, *what = "a string or null";
-        if (!cJSON_IsObject(x))
-            key = "", what = "an object";
-        else if (opt_str(&ev->path, x, "path") != 0 || !ev->path)
-            key = ".path", what = "a string";
-        else if (opt_str(&ev->value, x, "value") != 0)
-            key = ".value";
-        else if (opt_str(&ev->resource_id, x, "resource_id") != 0)
-            key = ".resource_id";
-        if (key)
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: results[%d].evidence[%d]%s: expected %s", d->name, ri, k, key,
-                              what);
-    }
-    return 0;
-}
-
-/* results[i].exception / .expired_exception: {entry_id, state: "applied"|"expired", expires}. */
-static int read_result_exception(struct dfinding *f, const cJSON *r, const char *key, const struct dreport *d, int i,
-                                 struct sb_err *e)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, key);
-    if (!x || cJSON_IsNull(x))
-        return 0;
-    char where[64];
-    const char *entry, *state, *expires;
-    if (!cJSON_IsObject(x))
-        return bad_type(e, d, "results", i, key, "an object");
-    snprintf(where, sizeof where, "%s.entry_id", key);
-    if (opt_str(&entry, x, "entry_id") != 0 || sb_empty(entry))
-        return bad_type(e, d, "results", i, where, "a non-empty string");
-    snprintf(where, sizeof where, "%s.state", key);
-    if (opt_str(&state, x, "state") != 0 || !state || (strcmp(state, "applied") != 0 && strcmp(state, "expired") != 0))
-        return bad_type(e, d, "results", i, where, "\"applied\" or \"expired\"");
-    snprintf(where, sizeof where, "%s.expires", key);
-    if (opt_str(&expires, x, "expires") != 0)
-        return bad_type(e, d, "results", i, where, "a string or null");
-    if (strcmp(state, "applied") == 0) {
-        f->applied = entry;
-    } else {
-        f->expired = entry;
-        f->expired_expires = expires;
-    }
-    return 0;
-}
-
-static int read_result(struct dfinding *f, const cJSON *r, const struct dreport *d, int i, struct sb_err *e)
-{
-    if (!cJSON_IsObject(r))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: results[%d]: expected an object", d->name, i);
-    if (opt_str(&f->id, r, "id") != 0 || sb_empty(f->id))
-        return bad_type(e, d, "results", i, "id", "a non-empty string");
-    const char *status;
-    if (opt_str(&status, r, "status") != 0 || sb_status_parse(status, &f->status) != 0)
-        return bad_type(e, d, "results", i, "status",
-                        "one of pass, fail, manual, not_applicable, not_assessed");
-    if (opt_str(&f->control, r, "control") != 0)
-        return bad_type(e, d, "results", i, "control", "a string or null");
-    if (opt_str(&f->feature, r, "feature") != 0)
-        return bad_type(e, d, "results", i, "feature", "a string or null");
-    if (opt_str(&f->resource_id, r, "resource_id") != 0)
-        return bad_type(e, d, "results", i, "resource_id", "a string or null");
-    if (sb_empty(f->resource_id))
-        f->resource_id = NULL;
-    if (opt_str(&f->subscription_id, r, "subscription_id") != 0)
-        return bad_type(e, d, "results", i, "subscription_id", "a string or null");
-    if (read_evidence(f, cJSON_GetObjectItemCaseSensitive(r, "evidence"), d, i, e) != 0)
-        return -1;
-    if (read_result_exception(f, r, "exception", d, i, e) != 0)
-        return -1;
-    return read_result_exception(f, r, "expired_exception", d, i, e);
-}
-
-static int read_exception(struct dexception *x, const cJSON *o, const struct dreport *d, int i, struct sb_err *e)
-{
-    if (!cJSON_IsObject(o))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions[%d]: expected an object", d->name, i);
-    if (opt_str(&x->entry_id, o, "entry_id") != 0 || sb_empty(x->entry_id))
-        return bad_type(e, d, "exceptions", i, "entry_id", "a non-empty string");
-    static const char *const keys[] = {"kind", "finding_id", "control", "feature", "resource_pattern", "expires"};
-    const char **slots[] = {&x->kind, &x->finding_id, &x->control, &x->feature, &x->resource_pattern, &x->expires};
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        if (opt_str(slots[k], o, keys[k]) != 0)
-            return bad_type(e, d, "exceptions", i, keys[k], "a string or null");
-    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(o, "expired");
-    if (!cJSON_IsBool(exp))
-        return bad_type(e, d, "exceptions", i, "expired", "true or false");
-    x->expired = cJSON_IsTrue(exp);
-    return 0;
-}
-
-static int cmp_finding(const void *a, const void *b)
-{
-    return strcmp(((const struct dfinding *)a)->id, ((const struct dfinding *)b)->id);
-}
-
-static int cmp_exception(const void *a, const void *b)
-{
-    return strcmp(((const struct dexception *)a)->entry_id, ((const struct dexception *)b)->entry_id);
-}
-
-static int read_report(struct dreport *d, const cJSON *doc, struct sb_err *e)
-{
-    if (!cJSON_IsObject(doc))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: expected a report.json object", d->name);
-    if (opt_str(&d->generated, doc, "generated") != 0 || !d->generated)
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: generated: expected a string", d->name);
-    const cJSON *results = cJSON_GetObjectItemCaseSensitive(doc, "results");
-    if (!cJSON_IsArray(results))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: results: expected an array", d->name);
-    d->f = sb_xcalloc((size_t)cJSON_GetArraySize(results) + 1, sizeof *d->f);
-    int i = 0;
-    for (const cJSON *r = results->child; r; r = r->next, i++)
-        if (read_result(&d->f[d->nf++], r, d, i, e) != 0)
-            return -1;
-    sb_sort(d->f, d->nf, sizeof *d->f, cmp_finding);
-    for (size_t k = 1; k < d->nf; k++)
-        if (strcmp(d->f[k - 1].id, d->f[k].id) == 0)
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: results: finding id \"%s\" appears twice", d->name, d->f[k].id);
-
-    /* Optional (reports before issue 10 lack it): which subscriptions were read, and how completely. */
-    const cJSON *subs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "scope"), "subscriptions");
-    if (subs && !cJSON_IsArray(subs))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: scope.subscriptions: expected an array", d->name);
-    d->has_subs = subs != NULL;
-    d->subs = sb_xcalloc((size_t)cJSON_GetArraySize(subs) + 1, sizeof *d->subs);
-    i = 0;
-    for (const cJSON *o = subs ? subs->child : NULL; o; o = o->next, i++) {
-        struct dsub *ds = &d->subs[d->nsubs];
-        if (!cJSON_IsObject(o) || opt_str(&ds->id, o, "id") != 0 || !ds->id || opt_str(&ds->collected, o, "collected") != 0)
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: scope.subscriptions[%d]: expected {id, collected} strings",
-                              d->name, i);
-        d->nsubs++;
-    }
-
-    const cJSON *excs = cJSON_GetObjectItemCaseSensitive(doc, "exceptions");
-    if (excs && !cJSON_IsNull(excs) && !cJSON_IsArray(excs))
-        return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: expected an array", d->name);
-    d->x = sb_xcalloc((size_t)cJSON_GetArraySize(excs) + 1, sizeof *d->x);
-    i = 0;
-    for (const cJSON *o = excs ? excs->child : NULL; o; o = o->next, i++)
-        if (read_exception(&d->x[d->nx++], o, d, i, e) != 0)
-            return -1;
-    sb_sort(d->x, d->nx, sizeof *d->x, cmp_exception);
-    for (size_t k = 1; k < d->nx; k++)
-        if (strcmp(d->x[k - 1].entry_id, d->x[k].entry_id) == 0)
-            return sb_err_set(e, SB_EXIT_INPUT, "%s: exceptions: entry id \"%s\" appears twice", d->name,
-                              d->x[k].entry_id);
-    return 0;
-}
 
 /* Comparing. */
 
@@ -285,16 +38,16 @@ static struct sb_change *add_change(struct clist *l, enum sb_change_kind kind, c
     return c;
 }
 
-static const struct dfinding *find_finding(const struct dreport *d, const char *id)
+static const struct dfinding *find_finding(const struct diff_report *d, const char *id)
 {
     struct dfinding key = {.id = id};
-    return bsearch(&key, d->f, d->nf, sizeof *d->f, cmp_finding);
+    return bsearch(&key, d->f, d->nf, sizeof *d->f, diff_cmp_finding);
 }
 
-static const struct dexception *find_exception(const struct dreport *d, const char *entry_id)
+static const struct dexception *find_exception(const struct diff_report *d, const char *entry_id)
 {
     struct dexception key = {.entry_id = entry_id};
-    return bsearch(&key, d->x, d->nx, sizeof *d->x, cmp_exception);
+    return bsearch(&key, d->x, d->nx, sizeof *d->x, diff_cmp_exception);
 }
 
 /* The subscription a finding belongs to: its recorded subscription_id, else the one in its resource id. */
@@ -315,7 +68,7 @@ static int cmp_lower(const void *a, const void *b)
 }
 
 /* The report's resource ids, lower-cased and sorted once, for lookups (thousands of absent findings are common). */
-static void index_resources(struct dreport *d)
+static void index_resources(struct diff_report *d)
 {
     d->rids = sb_xcalloc(d->nf + 1, sizeof *d->rids);
     for (size_t i = 0; i < d->nf; i++)
@@ -324,7 +77,7 @@ static void index_resources(struct dreport *d)
     sb_sort(d->rids, d->nrids, sizeof *d->rids, cmp_lower);
 }
 
-static bool has_resource(const struct dreport *d, const char *resource_id)
+static bool has_resource(const struct diff_report *d, const char *resource_id)
 {
     if (!resource_id)
         return false;
@@ -336,7 +89,7 @@ static bool has_resource(const struct dreport *d, const char *resource_id)
 
 /* Why a previously failing finding is not in the current report: deleted only when the current run read its
  * subscription completely; otherwise say what is known. */
-static char *absence_reason(const struct dfinding *old, const struct dreport *cur)
+static char *absence_reason(const struct dfinding *old, const struct diff_report *cur)
 {
     if (has_resource(cur, old->resource_id))
         return sb_xstrdup("the resource is still assessed but this finding is not (the baseline or its rules changed)");
@@ -371,7 +124,7 @@ static char *absence_reason(const struct dfinding *old, const struct dreport *cu
 }
 
 static void compare_status(struct clist *l, const struct dfinding *old, const struct dfinding *cur,
-                           const struct dreport *cur_report)
+                           const struct diff_report *cur_report)
 {
     bool was_failing = old && old->status == SB_STATUS_FAIL;
     if (cur && cur->status == SB_STATUS_FAIL && !was_failing) {
@@ -454,7 +207,7 @@ static struct sb_change *add_entry_change(struct clist *l, enum sb_change_kind k
     return c;
 }
 
-static void compare_exceptions(struct clist *l, const struct dreport *old, const struct dreport *cur)
+static void compare_exceptions(struct clist *l, const struct diff_report *old, const struct diff_report *cur)
 {
     for (size_t i = 0; i < cur->nf; i++) {
         const struct dfinding *n = &cur->f[i];
@@ -492,7 +245,7 @@ static int cmp_rid(const void *a, const void *b)
     return strcmp(((const struct rid *)a)->lower, ((const struct rid *)b)->lower);
 }
 
-static size_t resource_set(struct rid **out, const struct dreport *d)
+static size_t resource_set(struct rid **out, const struct diff_report *d)
 {
     struct rid *v = sb_xcalloc(d->nf + 1, sizeof *v);
     size_t n = 0;
@@ -519,7 +272,7 @@ static void free_rids(struct rid *v, size_t n)
     free(v);
 }
 
-static void compare_resources(struct clist *l, const struct dreport *old, const struct dreport *cur)
+static void compare_resources(struct clist *l, const struct diff_report *old, const struct diff_report *cur)
 {
     struct rid *a, *b;
     size_t na = resource_set(&a, old), nb = resource_set(&b, cur);
@@ -557,45 +310,47 @@ static int cmp_change(const void *pa, const void *pb)
     return cmp_opt(a->new_value, b->new_value);
 }
 
-int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
-                       const char *new_name, struct sb_err *e)
+struct sb_changes *diff_compare(struct diff_report *old, struct diff_report *cur)
 {
-    *out = NULL;
-    struct dreport old = {.name = old_name ? old_name : "previous report"};
-    struct dreport cur = {.name = new_name ? new_name : "current report"};
     struct clist l = {0};
-    int rc = -1;
-    if (read_report(&old, old_doc, e) != 0 || read_report(&cur, new_doc, e) != 0)
-        goto cleanup;
-    index_resources(&cur);
-
-    for (size_t i = 0; i < cur.nf; i++) {
-        const struct dfinding *o = find_finding(&old, cur.f[i].id);
-        compare_status(&l, o, &cur.f[i], &cur);
+    if (!cur->rids)
+        index_resources(cur);
+    for (size_t i = 0; i < cur->nf; i++) {
+        const struct dfinding *o = find_finding(old, cur->f[i].id);
+        compare_status(&l, o, &cur->f[i], cur);
         if (o)
-            compare_evidence(&l, o, &cur.f[i]);
+            compare_evidence(&l, o, &cur->f[i]);
     }
-    for (size_t i = 0; i < old.nf; i++)
-        if (!find_finding(&cur, old.f[i].id))
-            compare_status(&l, &old.f[i], NULL, &cur);
-    compare_resources(&l, &old, &cur);
-    compare_exceptions(&l, &old, &cur);
+    for (size_t i = 0; i < old->nf; i++)
+        if (!find_finding(cur, old->f[i].id))
+            compare_status(&l, &old->f[i], NULL, cur);
+    compare_resources(&l, old, cur);
+    compare_exceptions(&l, old, cur);
     if (l.n)
         sb_sort(l.v, l.n, sizeof *l.v, cmp_change);
 
     struct sb_changes *c = sb_xcalloc(1, sizeof *c);
-    c->previous_name = sb_xstrdup(old.name);
-    c->previous_generated = sb_xstrdup(old.generated);
+    c->previous_name = sb_xstrdup(old->name);
+    c->previous_generated = sb_xstrdup(old->generated);
     c->items = l.v;
     c->n = l.n;
-    l.v = NULL;
-    *out = c;
-    rc = 0;
-cleanup:
-    /* Nothing is added to l before both reports have been read, so l needs no cleanup here. */
-    dreport_free(&old);
-    dreport_free(&cur);
-    return rc;
+    return c;
+}
+
+int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
+                       const char *new_name, struct sb_err *e)
+{
+    *out = NULL;
+    struct diff_report *old = NULL, *cur = NULL;
+    if (diff_report_from_json(&old, old_doc, old_name ? old_name : "previous report", e) != 0
+        || diff_report_from_json(&cur, new_doc, new_name ? new_name : "current report", e) != 0) {
+        diff_report_free(old);
+        return -1;
+    }
+    *out = diff_compare(old, cur);
+    diff_report_free(old);
+    diff_report_free(cur);
+    return 0;
 }
 
 int diff_reports(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
@@ -656,7 +411,7 @@ int diff_load_report(cJSON **out, char out_sha256[65], const char *path, struct 
     *out = NULL;
     char *buf = NULL;
     size_t len = 0;
-    if (sb_read_file(&buf, &len, path, REPORT_MAX, e) != 0)
+    if (sb_read_file(&buf, &len, path, DIFF_REPORT_MAX, e) != 0)
         return -1;
     sb_sha256_hex(buf, len, out_sha256);
     int rc = sb_json_parse(out, buf, len, path, e);
@@ -803,30 +558,27 @@ static int run_diff(const char *old_path, const char *new_path, int formats, con
                     const char *basename)
 {
     struct sb_err e = {0};
-    cJSON *old_doc = NULL, *new_doc = NULL;
+    struct diff_report *old = NULL, *cur = NULL;
     struct sb_changes *c = NULL;
     char old_sha[65], new_sha[65];
     int rc = SB_EXIT_INPUT;
     /* A report directory stands for the report.json in it; the reports name the file itself. */
     char *old_file = diff_report_path(old_path, &e);
     char *new_file = old_file ? diff_report_path(new_path, &e) : NULL;
-    old_path = old_file;
-    new_path = new_file;
-    if (!old_file || !new_file || diff_load_report(&old_doc, old_sha, old_path, &e) != 0 ||
-        diff_load_report(&new_doc, new_sha, new_path, &e) != 0 ||
-        diff_reports_named(&c, old_doc, new_doc, old_path, new_path, &e) != 0) {
+    if (!old_file || !new_file || diff_report_read(&old, old_sha, old_file, &e) != 0
+        || diff_report_read(&cur, new_sha, new_file, &e) != 0) {
         fprintf(stderr, "mcsb-audit: diff: %s\n", e.msg);
         rc = e.code ? e.code : SB_EXIT_INPUT;
         goto cleanup;
     }
+    c = diff_compare(old, cur);
     c->previous_sha256 = sb_xstrdup(old_sha);
-    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(new_doc, "generated");
-    struct sb_diff_current cur = {new_path, new_sha, cJSON_GetStringValue(gen)};
-    rc = write_outputs(c, &cur, formats, out_dir, basename);
+    struct sb_diff_current current = {new_file, new_sha, diff_report_generated(cur)};
+    rc = write_outputs(c, &current, formats, out_dir, basename);
 cleanup:
     sb_changes_free(c);
-    cJSON_Delete(old_doc);
-    cJSON_Delete(new_doc);
+    diff_report_free(old);
+    diff_report_free(cur);
     free(old_file);
     free(new_file);
     return rc;

@@ -1,6 +1,7 @@
 /**
  * @file diff.h
- * @brief Quarter-over-quarter changes between two report.json files, and `mcsb-audit diff`.
+ * @brief Quarter-over-quarter changes between two reports (report.json files, or the current assessment
+ *        and the previous report.json), and `mcsb-audit diff`.
  *
  * The comparison reads report.json (the documented contract, not the in-memory model), so a
  * report from an earlier tool version can be compared as long as it carries the keys used here:
@@ -35,12 +36,48 @@
 
 struct sb_err;
 
+/*
+ * A report as the comparison sees it (opaque): only the keys listed above, in a compact list. It is
+ * read from a report.json file one result at a time (the file's bytes are held, never its whole JSON
+ * tree), from a parsed tree, or from the assessment in memory, which then never becomes JSON.
+ */
+struct diff_report;
+
 /**
- * Compare two parsed report.json documents. *out (free with sb_changes_free) holds the changes
- * sorted by kind, finding id, resource id, path; previous_name = old_name, previous_generated
- * from old_doc, previous_sha256 NULL (set it when you have the file's bytes, see diff_load_report).
- * A document that lacks a needed key or has a wrong type is SB_EXIT_INPUT, naming the document
- * and the JSON path (e.g. "old.json: results[3].status: expected one of pass, fail, ...").
+ * Read a report.json file: *out (free with diff_report_free) owns its strings; out_sha256 (65 bytes)
+ * receives the SHA-256 of the file's bytes. Parsing is as strict as for any input (json_parse.h), one
+ * piece at a time: the document without its "results", then each element of "results". An error is one
+ * line naming the file and what is wrong, with the line and column in the file for a syntax error and
+ * the element it is in ("old/report.json:1234:7: results[12]: malformed JSON"), or the JSON path of a
+ * wrong value ("old/report.json: results[12].status: expected one of pass, fail, ..."); SB_EXIT_INPUT.
+ */
+int diff_report_read(struct diff_report **out, char out_sha256[65], const char *path, struct sb_err *e);
+/** As diff_report_read, from text[0..len) (text[len] == '\0'; the text is written to and restored meanwhile),
+ *  named `name` in errors. */
+int diff_report_parse(struct diff_report **out, char *text, size_t len, const char *name, struct sb_err *e);
+/** From a parsed report.json (strings borrowed: doc must outlive *out). */
+int diff_report_from_json(struct diff_report **out, const cJSON *doc, const char *name, struct sb_err *e);
+/**
+ * From the assessment in memory, exactly as its report.json would be read (strings borrowed: r must
+ * outlive *out). Fails, as the reader would, only on a result without an id or duplicate ids.
+ */
+int diff_report_from_model(struct diff_report **out, const struct sb_report *r, const char *name,
+                           struct sb_err *e);
+/** The report's "generated" time (borrowed). */
+const char *diff_report_generated(const struct diff_report *d);
+void diff_report_free(struct diff_report *d); /**< no-op on NULL */
+
+/**
+ * The changes from old to cur (free with sb_changes_free), sorted by kind, finding id, resource id,
+ * path; previous_name and previous_generated from old, previous_sha256 NULL (the caller sets it).
+ * Both views are updated in passing (an index, evidence pairing), so neither is const.
+ */
+struct sb_changes *diff_compare(struct diff_report *old, struct diff_report *cur);
+
+/**
+ * Compare two parsed report.json documents (diff_report_from_json, then diff_compare). A document that
+ * lacks a needed key or has a wrong type is SB_EXIT_INPUT, naming the document and the JSON path (e.g.
+ * "old.json: results[3].status: expected one of pass, fail, ..."); *out is NULL then.
  */
 int diff_reports(struct sb_changes **out, const cJSON *old_doc, const cJSON *new_doc, const char *old_name,
                  struct sb_err *e);
@@ -49,8 +86,9 @@ int diff_reports_named(struct sb_changes **out, const cJSON *old_doc, const cJSO
                        const char *new_name, struct sb_err *e);
 
 /**
- * Read and parse a report.json (strict JSON, see json_parse.h). *out: caller frees with
- * cJSON_Delete. out_sha256 (65 bytes) receives the SHA-256 of the file's bytes.
+ * Read and parse a whole report.json into one tree (strict JSON, see json_parse.h). *out: caller frees
+ * with cJSON_Delete. out_sha256 (65 bytes) receives the SHA-256 of the file's bytes. For small reports
+ * and tests; a report of any size is read with diff_report_read.
  */
 int diff_load_report(cJSON **out, char out_sha256[65], const char *path, struct sb_err *e);
 /** The report file a command-line argument names: the path itself, or for a report directory its

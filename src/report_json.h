@@ -1,6 +1,6 @@
 /**
  * @file report_json.h
- * @brief The report as a cJSON tree (the report.json contract); used by render_json and by --previous diffs.
+ * @brief The report as a cJSON tree (the report.json contract); used by render_json (and by tests).
  */
 #ifndef SB_REPORT_JSON_H
 #define SB_REPORT_JSON_H
