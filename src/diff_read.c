@@ -367,6 +367,11 @@ static int parse_element(cJSON **out, const struct diff_report *d, char *text, s
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: JSON nested deeper than %d levels", d->name, line, col,
                           where, SB_JSON_MAX_DEPTH);
     }
+    /* cJSON skips a byte order mark at the start of what it is given: here that is not the file's start. */
+    if (p.end - p.start >= 3 && memcmp(text + p.start, "\xEF\xBB\xBF", 3) == 0) {
+        sb_json_position(text, p.start, &line, &col);
+        return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: malformed JSON", d->name, line, col, where);
+    }
     char saved = text[p.end];
     text[p.end] = '\0';
     struct sb_err pe = {0};
@@ -378,13 +383,14 @@ static int parse_element(cJSON **out, const struct diff_report *d, char *text, s
     return restate(e, d->name, text, text + p.start, p.end - p.start, &m, where, pe.msg);
 }
 
-static int read_elements(struct diff_report *d, char *text, size_t len, struct json_span results, struct sb_err *e)
+static int read_elements(struct diff_report *d, char *text, size_t len, struct json_span results, bool cut_short,
+                         struct sb_err *e)
 {
     struct json_elements it;
     struct json_span p;
     int depth;
     size_t cap = 0;
-    json_elements_begin(&it, text, len, results);
+    json_elements_begin(&it, text, len, results, cut_short);
     for (size_t i = 0; json_elements_next(&it, &p, &depth); i++) {
         cJSON *el = NULL;
         if (parse_element(&el, d, text, len, p, depth, i, e) != 0)
@@ -402,8 +408,12 @@ static int read_elements(struct diff_report *d, char *text, size_t len, struct j
     return 0;
 }
 
-static int read_pieces(struct diff_report *d, char *text, size_t len, struct json_span results, struct sb_err *e)
+static int read_pieces(struct diff_report *d, char *text, size_t len, struct json_span results, bool cut_short,
+                       struct sb_err *e)
 {
+    /* A file that ends inside its results (cut short): name the element it ends in, before the document. */
+    if (cut_short && read_elements(d, text, len, results, true, e) != 0)
+        return -1;
     struct sb_buf sk = {0};
     sb_buf_add(&sk, text, results.start);
     sb_buf_add(&sk, "[]", 2);
@@ -414,7 +424,7 @@ static int read_pieces(struct diff_report *d, char *text, size_t len, struct jso
     if (sb_json_parse(&skeleton, sk.data, sk.len, "", &pe) != 0) {
         struct piece_map m = {0, results.start + 2, results.end};
         restate(e, d->name, text, sk.data, sk.len, &m, NULL, pe.msg);
-    } else if (read_head(d, skeleton, e) == 0 && read_elements(d, text, len, results, e) == 0
+    } else if (read_head(d, skeleton, e) == 0 && read_elements(d, text, len, results, false, e) == 0
                && read_tail(d, skeleton, e) == 0) {
         own_rest(d);
         rc = 0;
@@ -430,9 +440,10 @@ int diff_report_parse(struct diff_report **out, char *text, size_t len, const ch
     struct diff_report *d = report_new(name);
     d->pool = sb_strpool_new();
     struct json_span results;
+    enum json_split_found found = json_split_member(&results, text, len, "results");
     int rc;
-    if (json_split_member(&results, text, len, "results") && text[results.start] == '[') {
-        rc = read_pieces(d, text, len, results, e);
+    if (found != JSON_SPLIT_NONE && text[results.start] == '[') {
+        rc = read_pieces(d, text, len, results, found == JSON_SPLIT_CUT_SHORT, e);
     } else {
         /* Not a shape that can be cut (no report, or "results" is not an array): the whole text says what it is. */
         cJSON *doc = NULL;

@@ -23,13 +23,15 @@ static size_t skip_string(const char *buf, size_t len, size_t i)
     return len;
 }
 
-/* Just past the value starting at buf[i] (brackets counted, not matched: the parser checks them). */
-static size_t skip_value(const char *buf, size_t len, size_t i)
+/* Just past the value starting at buf[i] (brackets counted, not matched: the parser checks them); *cut when
+ * the text ends inside an array or object. */
+static size_t skip_value(const char *buf, size_t len, size_t i, bool *cut)
 {
+    *cut = false;
     if (i >= len)
         return len;
     if (buf[i] == '"')
-        return skip_string(buf, len, i);
+        return skip_string(buf, len, i); /* (whether it is closed does not matter: not an array to cut) */
     if (buf[i] == '{' || buf[i] == '[') {
         size_t depth = 0;
         while (i < len) {
@@ -44,6 +46,7 @@ static size_t skip_value(const char *buf, size_t len, size_t i)
                 return i + 1;
             i++;
         }
+        *cut = true;
         return len;
     }
     while (i < len && (unsigned char)buf[i] > ' ' && buf[i] != ',' && buf[i] != ']' && buf[i] != '}')
@@ -51,55 +54,56 @@ static size_t skip_value(const char *buf, size_t len, size_t i)
     return i;
 }
 
-bool json_split_member(struct json_span *out, const char *buf, size_t len, const char *key)
+enum json_split_found json_split_member(struct json_span *out, const char *buf, size_t len, const char *key)
 {
     size_t klen = strlen(key);
     size_t i = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* cJSON skips a byte order mark */
     i = skip_ws(buf, len, i);
     if (i >= len || buf[i] != '{')
-        return false;
+        return JSON_SPLIT_NONE;
     i++;
     for (;;) {
         i = skip_ws(buf, len, i);
         if (i >= len || buf[i] != '"')
-            return false;
+            return JSON_SPLIT_NONE;
         size_t kstart = i + 1, kend = skip_string(buf, len, i);
         if (kend >= len)
-            return false;
+            return JSON_SPLIT_NONE;
         bool match = kend - 1 - kstart == klen && memcmp(buf + kstart, key, klen) == 0;
         i = skip_ws(buf, len, kend);
         if (i >= len || buf[i] != ':')
-            return false;
+            return JSON_SPLIT_NONE;
         i = skip_ws(buf, len, i + 1);
         if (i >= len)
-            return false;
-        size_t vend = skip_value(buf, len, i);
+            return JSON_SPLIT_NONE;
+        bool cut;
+        size_t vend = skip_value(buf, len, i, &cut);
         if (match) {
             *out = (struct json_span){i, vend};
-            return true;
+            return cut ? JSON_SPLIT_CUT_SHORT : JSON_SPLIT_FOUND;
         }
         i = skip_ws(buf, len, vend);
         if (i >= len || buf[i] != ',')
-            return false;
+            return JSON_SPLIT_NONE;
         i++;
     }
 }
 
-void json_elements_begin(struct json_elements *it, const char *buf, size_t len, struct json_span array)
+void json_elements_begin(struct json_elements *it, const char *buf, size_t len, struct json_span array,
+                         bool cut_short)
 {
     it->buf = buf;
     it->pos = array.start + 1;
     /* A closed array ends with its ']'; one cut short runs to the end of the text. */
-    bool closed = array.end > array.start + 1 && array.end <= len && buf[array.end - 1] == ']';
-    it->end = closed ? array.end - 1 : len;
+    it->end = cut_short ? len : array.end - 1;
     /* "[]" and "[ ]": no elements (an empty piece anywhere else is an element that fails to parse). */
-    it->done = closed && skip_ws(buf, it->end, it->pos) == it->end;
+    it->done = !cut_short && skip_ws(buf, it->end, it->pos) == it->end;
 }
 
 bool json_elements_next(struct json_elements *it, struct json_span *out, int *depth)
 {
     if (it->done)
-        return false;
+        return JSON_SPLIT_NONE;
     const char *buf = it->buf;
     size_t i = it->pos, end = it->end;
     int d = 0, deepest = 0;

@@ -22,12 +22,13 @@ struct json_span {
 
 /**
  * The value of member `key` of the text's top-level object (its first member of that name, the
- * raw key bytes compared: a key written with escapes is not found). Returns true with *out from
- * the value's first byte to just past its last (to the end of the text when it is cut short);
- * false when the text is not an object whose members can be followed up to that key; then the
- * caller parses the whole text, which either says what is wrong or holds no such member.
+ * raw key bytes compared: a key written with escapes is not found). *out spans the value from its
+ * first byte to just past its last, or to the end of the text when the text ends inside it.
+ * Returns JSON_SPLIT_NONE when the text is not an object whose members can be followed up to that
+ * key (the caller then parses the whole text, which says what is wrong or holds no such member).
  */
-bool json_split_member(struct json_span *out, const char *buf, size_t len, const char *key);
+enum json_split_found { JSON_SPLIT_NONE = 0, JSON_SPLIT_FOUND, JSON_SPLIT_CUT_SHORT };
+enum json_split_found json_split_member(struct json_span *out, const char *buf, size_t len, const char *key);
 
 /** Walks the elements of an array value found by json_split_member. */
 struct json_elements {
@@ -37,8 +38,10 @@ struct json_elements {
     bool done;
 };
 
-/** Start at the array spanning `array` in buf[0..len) (array.start is its '['). */
-void json_elements_begin(struct json_elements *it, const char *buf, size_t len, struct json_span array);
+/** Start at the array spanning `array` in buf[0..len) (array.start is its '['); cut_short: the text ends
+ *  inside it (JSON_SPLIT_CUT_SHORT), so its last element runs to the end of the text. */
+void json_elements_begin(struct json_elements *it, const char *buf, size_t len, struct json_span array,
+                         bool cut_short);
 
 /**
  * The next element: its bytes between the separators. A text "[]" (or "[ ]") has no elements;

@@ -1,12 +1,18 @@
-/* Tests for quarter-over-quarter changes (src/diff.c, src/diff_render.c). */
+/* Tests for quarter-over-quarter changes (src/diff.c, src/diff_read.c, src/diff_render.c). */
+#include "assess.h"
+#include "baseline.h"
 #include "diff.h"
 #include "err.h"
+#include "json_parse.h"
 #include "report.h"
+#include "report_json.h"
+#include "strpool.h"
 #include "util.h"
 
 #include "testutil.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +473,405 @@ START_TEST(test_render_escaping)
 }
 END_TEST
 
+/* The three ways in: a report.json tree, the same text read one result at a time, the assessment in memory. */
+
+struct estate {
+    struct sb_baseline *b;
+    struct sb_report *r;
+};
+
+/* The sample estate with its exceptions (applied and expired ones). */
+static struct estate estate_load(void)
+{
+    struct estate fx = {0};
+    const char *src = tu_src_dir();
+    char *bpath = sb_path_join(src, "templates/baselines/expressroute.json");
+    char *in[3] = {sb_path_join(src, "sample-reports/estate/snapshot-contoso.json"),
+                   sb_path_join(src, "sample-reports/estate/arg-export-fabrikam.json"),
+                   sb_path_join(src, "sample-reports/estate/diagnostic-settings-fabrikam.json")};
+    char *exc = sb_path_join(src, "sample-reports/estate/exceptions.json");
+    struct sb_err e = {0};
+    struct sb_assess_opts o = {.inputs = (const char *const *)in, .ninputs = 3, .exceptions_path = exc};
+    ck_assert_msg(baseline_load(&fx.b, bpath, &e) == 0, "%s", e.msg);
+    ck_assert_msg(assess_run(&fx.r, fx.b, &o, &e) == 0, "%s", e.msg);
+    for (int i = 0; i < 3; i++)
+        free(in[i]);
+    free(exc);
+    free(bpath);
+    return fx;
+}
+
+static void estate_free(struct estate *fx)
+{
+    report_free(fx->r);
+    baseline_free(fx->b);
+}
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static void set_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, k, cJSON_CreateString(v));
+    else
+        cJSON_ReplaceItemInObjectCaseSensitive(o, k, cJSON_CreateNull());
+}
+
+/* The first result (from index `from`) with the given status and, when want_ev, evidence; -1 when none. */
+static int find_result(const cJSON *results, int from, const char *status, bool want_ev)
+{
+    int n = cJSON_GetArraySize(results);
+    for (int i = from; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(results, i);
+        if (strcmp(get(x, "status")->valuestring, status) == 0
+            && (!want_ev || cJSON_GetArraySize(get(x, "evidence")) > 0))
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * A previous report made from the current one with one of each kind of change: statuses both ways, an
+ * evidence value, a failing finding and a resource that are gone now, a renamed resource, an exception
+ * entry that is new now and one that was not yet expired.
+ */
+static cJSON *previous_of(const struct sb_report *r)
+{
+    cJSON *doc = report_to_json(r);
+    set_str(doc, "generated", "2026-06-30T00:00:00Z");
+    cJSON *res = (cJSON *)get(doc, "results");
+    int pass = find_result(res, 0, "pass", true), fail = find_result(res, 0, "fail", false);
+    ck_assert_int_ge(pass, 0);
+    ck_assert_int_ge(fail, 0);
+    set_str(cJSON_GetArrayItem(res, pass), "status", "fail");             /* resolved */
+    set_str(cJSON_GetArrayItem(res, fail), "status", "pass");             /* new finding */
+    int other = find_result(res, fail + 1, "fail", false);
+    ck_assert_int_ge(other, 0);
+    set_str(cJSON_GetArrayItem(res, other), "status", "not_applicable"); /* new finding (was not failing) */
+    int ev = find_result(res, pass + 1, "pass", true);
+    ck_assert_int_ge(ev, 0);
+    set_str(cJSON_GetArrayItem(get(cJSON_GetArrayItem(res, ev), "evidence"), 0), "value", "old value");
+    int manual = find_result(res, 0, "manual", false);
+    if (manual >= 0)
+        set_str(cJSON_GetArrayItem(res, manual), "status", "not_assessed"); /* status changed */
+    /* Gone now: a failing finding on a resource of a subscription read completely, and one whose resource id
+     * is not the current one's (resource removed and added). */
+    cJSON *gone = cJSON_Duplicate(cJSON_GetArrayItem(res, fail), 1);
+    set_str(gone, "id", "expressroute-NS-1-ffffffffffffffff");
+    set_str(gone, "status", "fail");
+    set_str(gone, "resource_id", "/subscriptions/00000000-0000-0000-0000-00000000dead/resourceGroups/rg/providers/"
+                                 "Microsoft.Network/expressRouteCircuits/gone");
+    set_str(gone, "subscription_id", NULL);
+    cJSON_AddItemToArray(res, gone);
+    int renamed = find_result(res, ev + 1, "pass", false);
+    ck_assert_int_ge(renamed, 0);
+    char *was = sb_xstrdup(get(cJSON_GetArrayItem(res, renamed), "resource_id")->valuestring);
+    char *rid = sb_xasprintf("%s-old", was);
+    for (cJSON *x = res->child; x; x = x->next)
+        if (cJSON_IsString(get(x, "resource_id")) && sb_ieq(get(x, "resource_id")->valuestring, was))
+            set_str(x, "resource_id", rid);
+    free(rid);
+    free(was);
+    /* Exceptions: the first entry is new now; every expired one was not expired before. */
+    cJSON *exc = (cJSON *)get(doc, "exceptions");
+    ck_assert_int_gt(cJSON_GetArraySize(exc), 1);
+    cJSON_DeleteItemFromArray(exc, 0);
+    for (cJSON *x = exc->child; x; x = x->next)
+        cJSON_ReplaceItemInObjectCaseSensitive(x, "expired", cJSON_CreateFalse());
+    /* A finding with an expired exception now had it applied before. */
+    for (cJSON *x = res->child; x; x = x->next) {
+        cJSON *xe = (cJSON *)get(x, "expired_exception");
+        if (xe && !get(x, "exception")) {
+            cJSON *applied = cJSON_Duplicate(xe, 1);
+            set_str(applied, "state", "applied");
+            cJSON_AddItemToObject(x, "exception", applied);
+            cJSON_DeleteItemFromObjectCaseSensitive(x, "expired_exception");
+            break;
+        }
+    }
+    return doc;
+}
+
+static char *change_full(const struct sb_change *x)
+{
+    return sb_xasprintf("%s|%s|%s|%s|%s|%s|%s|%s|%s", sb_change_kind_id(x->kind), nz(x->finding_id), nz(x->control),
+                        nz(x->feature), nz(x->resource_id), nz(x->path), nz(x->old_value), nz(x->new_value),
+                        nz(x->reason));
+}
+
+/* Every field of every change, and the header. */
+static void assert_same_changes(const struct sb_changes *a, const struct sb_changes *b)
+{
+    ck_assert_str_eq(a->previous_name, b->previous_name);
+    ck_assert_str_eq(a->previous_generated, b->previous_generated);
+    ck_assert_uint_eq(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        char *x = change_full(&a->items[i]), *y = change_full(&b->items[i]);
+        ck_assert_str_eq(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+static struct sb_changes *compare_views(struct diff_report *old, struct diff_report *cur)
+{
+    struct sb_changes *c = diff_compare(old, cur);
+    diff_report_free(old);
+    diff_report_free(cur);
+    return c;
+}
+
+START_TEST(test_model_view_is_the_json_view)
+{
+    struct estate fx = estate_load();
+    struct sb_report *r = fx.r;
+    ck_assert_ptr_nonnull(r->strings);
+    /* What report.json writes differently from the model: an evidence value NULL (null), an empty resource id
+     * (read as absent), a result without evidence. */
+    int touched = 0;
+    for (size_t i = 0; i < r->nresults && touched < 3; i++) {
+        struct sb_result *x = &r->results[i];
+        if (x->nevidence < 2 || x->status != SB_STATUS_PASS)
+            continue;
+        if (touched == 0)
+            x->evidence[0].value = NULL;
+        else if (touched == 1)
+            x->resource_id = sb_strpool_intern(r->strings, "");
+        else
+            x->nevidence = 0; /* the evidence stays owned by the pool */
+        touched++;
+    }
+    ck_assert_int_eq(touched, 3);
+    cJSON *prev = previous_of(r), *cur = report_to_json(r);
+    struct sb_err e = {0};
+    struct sb_changes *want = NULL;
+    ck_assert_msg(diff_reports_named(&want, prev, cur, "q2/report.json", "current report", &e) == 0, "%s", e.msg);
+    static const enum sb_change_kind kinds[] = {SB_CHANGE_NEW_FINDING, SB_CHANGE_RESOLVED, SB_CHANGE_RESOURCE_ADDED,
+                                                SB_CHANGE_RESOURCE_REMOVED, SB_CHANGE_EVIDENCE,
+                                                SB_CHANGE_EXCEPTION_EXPIRED, SB_CHANGE_EXCEPTION_ADDED,
+                                                SB_CHANGE_NO_LONGER_ASSESSED};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        ck_assert_msg(diff_count(want, kinds[k]) > 0, "no %s change", sb_change_kind_id(kinds[k]));
+
+    struct diff_report *old = NULL, *now = NULL;
+    ck_assert_msg(diff_report_from_json(&old, prev, "q2/report.json", &e) == 0, "%s", e.msg);
+    ck_assert_msg(diff_report_from_model(&now, r, "current report", &e) == 0, "%s", e.msg);
+    ck_assert_str_eq(diff_report_generated(now), r->generated);
+    struct sb_changes *got = compare_views(old, now);
+    assert_same_changes(want, got);
+    sb_changes_free(got);
+
+    /* And the other way round (the model as the previous report): removed, resolved and gone swap places. */
+    sb_changes_free(want);
+    ck_assert_msg(diff_reports_named(&want, cur, prev, "current report", "q2", &e) == 0, "%s", e.msg);
+    ck_assert_msg(diff_report_from_model(&old, r, "current report", &e) == 0, "%s", e.msg);
+    ck_assert_msg(diff_report_from_json(&now, prev, "q2", &e) == 0, "%s", e.msg);
+    got = compare_views(old, now);
+    assert_same_changes(want, got);
+    ck_assert_uint_gt(got->n, 5);
+    sb_changes_free(got);
+    sb_changes_free(want);
+    cJSON_Delete(prev);
+    cJSON_Delete(cur);
+    estate_free(&fx);
+}
+END_TEST
+
+/* text (a report.json) read one result at a time gives the changes the whole tree gives. */
+static void stream_matches_tree(const cJSON *prev, const cJSON *cur, char *text)
+{
+    struct sb_err e = {0};
+    struct sb_changes *want = NULL;
+    ck_assert_msg(diff_reports_named(&want, prev, cur, "prev.json", "cur.json", &e) == 0, "%s", e.msg);
+    struct diff_report *old = NULL, *now = NULL;
+    char *copy = sb_xstrdup(text);
+    ck_assert_msg(diff_report_parse(&old, text, strlen(text), "prev.json", &e) == 0, "%s", e.msg);
+    ck_assert_str_eq(text, copy); /* the text is given back as it was */
+    free(copy);
+    ck_assert_msg(diff_report_from_json(&now, cur, "cur.json", &e) == 0, "%s", e.msg);
+    struct sb_changes *got = compare_views(old, now);
+    assert_same_changes(want, got);
+    ck_assert_uint_gt(got->n, 5);
+    sb_changes_free(got);
+    sb_changes_free(want);
+}
+
+START_TEST(test_streamed_reader_is_the_tree_reader)
+{
+    struct estate fx = estate_load();
+    cJSON *prev = previous_of(fx.r), *cur = report_to_json(fx.r);
+    char *pretty = cJSON_Print(prev), *compact = cJSON_PrintUnformatted(prev);
+    stream_matches_tree(prev, cur, pretty);
+    stream_matches_tree(prev, cur, compact);
+
+    /* From a file: the SHA-256 of its bytes, and the same changes as the file's tree. */
+    char *dir = tu_tmpdir("diff-stream");
+    char *path = sb_path_join(dir, "report.json");
+    tu_write(path, pretty);
+    struct sb_err e = {0};
+    struct diff_report *old = NULL, *now = NULL;
+    char sha[65], want_sha[65];
+    sb_sha256_hex(pretty, strlen(pretty), want_sha);
+    ck_assert_msg(diff_report_read(&old, sha, path, &e) == 0, "%s", e.msg);
+    ck_assert_str_eq(sha, want_sha);
+    ck_assert_str_eq(diff_report_generated(old), "2026-06-30T00:00:00Z");
+    ck_assert_msg(diff_report_from_model(&now, fx.r, "current report", &e) == 0, "%s", e.msg);
+    struct sb_changes *got = compare_views(old, now), *want = NULL;
+    ck_assert_msg(diff_reports_named(&want, prev, cur, path, "current report", &e) == 0, "%s", e.msg);
+    assert_same_changes(want, got);
+    sb_changes_free(got);
+    sb_changes_free(want);
+
+    /* "results" need not come last, nor be the only array; a byte order mark is skipped as cJSON does. */
+    static const char *const shapes[] = {
+        "{\"results\": [ ], \"generated\": \"g\", \"exceptions\": []}",
+        "\xEF\xBB\xBF{\"tool\": {\"results\": 1}, \"x\": [\"]\\\"\", {\"a\": \"[\"}], \"results\":[{\"id\":\"A\","
+        "\"status\":\"fail\",\"evidence\":[{\"path\":\"p\",\"value\":\"v,]}\"}]}] ,\"generated\":\"g\"}",
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        char *t = sb_xstrdup(shapes[i]);
+        cJSON *doc = NULL;
+        ck_assert_msg(sb_json_parse(&doc, t, strlen(t), "s", &e) == 0, "%s", e.msg);
+        struct diff_report *a = NULL, *b = NULL;
+        ck_assert_msg(diff_report_parse(&a, t, strlen(t), "s", &e) == 0, "%s", e.msg);
+        ck_assert_msg(diff_report_from_json(&b, doc, "s", &e) == 0, "%s", e.msg);
+        /* compared with an empty report: each finding of a shows up the same as each of b */
+        cJSON *empty = cJSON_Parse("{\"generated\":\"e\",\"results\":[]}");
+        struct diff_report *ea = NULL, *eb = NULL;
+        ck_assert_int_eq(diff_report_from_json(&ea, empty, "e", &e), 0);
+        ck_assert_int_eq(diff_report_from_json(&eb, empty, "e", &e), 0);
+        struct sb_changes *ca = compare_views(ea, a), *cb = compare_views(eb, b);
+        assert_same_changes(ca, cb);
+        ck_assert_uint_eq(ca->n, i == 0 ? 0 : 1);
+        sb_changes_free(ca);
+        sb_changes_free(cb);
+        cJSON_Delete(empty);
+        cJSON_Delete(doc);
+        free(t);
+    }
+    free(path);
+    free(dir);
+    cJSON_free(pretty);
+    cJSON_free(compact);
+    cJSON_Delete(prev);
+    cJSON_Delete(cur);
+    estate_free(&fx);
+}
+END_TEST
+
+/* The streamed reader's error for text, as one line naming "old.json". */
+static const char *stream_error(const char *text, struct sb_err *e)
+{
+    char *t = sb_xstrdup(text);
+    struct diff_report *d = (struct diff_report *)1;
+    sb_err_clear(e);
+    ck_assert_int_eq(diff_report_parse(&d, t, strlen(t), "old.json", e), -1);
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(e->code, SB_EXIT_INPUT);
+    ck_assert_ptr_null(strchr(e->msg, '\n'));
+    free(t);
+    return e->msg;
+}
+
+/* The position sb_json_parse gives for the whole text: "old.json:L:C" (a syntax error is found where it is). */
+static char *whole_position(const char *text)
+{
+    struct sb_err e = {0};
+    cJSON *doc = NULL;
+    ck_assert_msg(sb_json_parse(&doc, text, strlen(text), "old.json", &e) == -1, "parses: %s", text);
+    char *colon = strchr(strchr(strchr(e.msg, ':') + 1, ':') + 1, ':');
+    return sb_xstrndup(e.msg, (size_t)(colon - e.msg));
+}
+
+static void expect_stream_error(const char *text, const char *want)
+{
+    struct sb_err e = {0};
+    ck_assert_str_eq(stream_error(text, &e), want);
+}
+
+/* A syntax error: the message, with the position the whole file's parse gives. */
+static void expect_syntax_error(const char *text, const char *what)
+{
+    struct sb_err e = {0};
+    char *pos = whole_position(text);
+    char *want = sb_xasprintf("%s: %s", pos, what);
+    ck_assert_str_eq(stream_error(text, &e), want);
+    free(want);
+    free(pos);
+}
+
+#define HEAD "{\n  \"generated\": \"g\",\n  \"results\": [\n"
+#define OK_RESULT "    {\"id\": \"A\", \"status\": \"pass\"}"
+
+START_TEST(test_streamed_reader_errors)
+{
+    expect_stream_error("{\"generated\":\"g\",\"results\":{}}", "old.json: results: expected an array");
+    expect_stream_error("{\"generated\":\"g\",\"results\":null}", "old.json: results: expected an array");
+    expect_stream_error("{\"generated\":\"g\"}", "old.json: results: expected an array");
+    expect_stream_error("[]", "old.json: expected a report.json object");
+    expect_stream_error("", "old.json: empty file (expected JSON)");
+    expect_stream_error("{\"results\":[]}", "old.json: generated: expected a string");
+    expect_stream_error(HEAD OK_RESULT ",\n    3\n  ]\n}\n", "old.json: results[1]: expected an object");
+    expect_stream_error(HEAD OK_RESULT ",\n    {\"id\": \"B\", \"status\": \"failed\"}\n  ]\n}\n",
+                        "old.json: results[1].status: expected one of pass, fail, manual, not_applicable, "
+                        "not_assessed");
+    expect_stream_error(HEAD OK_RESULT ",\n" OK_RESULT "\n  ]\n}\n", "old.json: results: finding id \"A\" appears twice");
+    expect_stream_error("{\"generated\":\"g\",\"results\":[],\"exceptions\":[{\"entry_id\":\"E\",\"expired\":1}]}",
+                        "old.json: exceptions[0].expired: expected true or false");
+
+    /* Syntax errors inside an element: the element, and the line and column in the whole file. */
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\" \"status\": \"pass\"}\n  ]\n}\n", "results[1]: malformed JSON");
+    expect_stream_error(HEAD OK_RESULT ",\n    {\"id\": \"B\" \"status\": \"pass\"}\n  ]\n}\n",
+                        "old.json:5:16: results[1]: malformed JSON");
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\", \"status\": \"pass\", \"id\": \"C\"}\n  ]\n}\n",
+                        "results[1].id: duplicate key");
+    expect_syntax_error(HEAD "    {\"id\": \"A\", \"status\": \"pass\", \"evidence\": [{\"path\": \"p\", \"path\": \"q\"}]}"
+                        "\n  ]\n}\n",
+                        "results[0].evidence[0].path: duplicate key");
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\", \"status\": \"pa\xffss\"}\n  ]\n}\n",
+                        "results[1]: invalid UTF-8");
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\\u0000\", \"status\": \"pass\"}\n  ]\n}\n",
+                        "results[1]: \\u0000 (NUL) in a JSON string");
+    expect_stream_error(HEAD OK_RESULT ",\n  ]\n}\n", "old.json:5:3: results[1]: malformed JSON");
+    expect_stream_error(HEAD OK_RESULT ",,\n" OK_RESULT "\n  ]\n}\n", "old.json:4:35: results[1]: malformed JSON");
+    expect_stream_error("{\"generated\":\"g\",\"results\":[\xEF\xBB\xBF{\"id\":\"A\",\"status\":\"pass\"}]}",
+                        "old.json:1:29: results[0]: malformed JSON");
+    /* Cut short inside the results, and after them. */
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\", \"sta", "results[1]: malformed JSON");
+    expect_syntax_error(HEAD OK_RESULT ",\n    {\"id\": \"B\", \"status\": \"pass\"",
+                        "results[1]: malformed JSON (unexpected end of input)");
+    expect_syntax_error(HEAD OK_RESULT ",\n", "results[1]: malformed JSON (unexpected end of input)");
+    expect_syntax_error(HEAD OK_RESULT "\n  ],\n  \"exceptions\": [", "malformed JSON (unexpected end of input)");
+    /* The document around the results: positions after them are the file's, not the skeleton's. */
+    expect_syntax_error(HEAD OK_RESULT "\n  ]\n}\n  trailing", "unexpected data after the JSON value");
+    expect_syntax_error(HEAD OK_RESULT "\n  ],\n  \"exceptions\": [,]\n}\n", "malformed JSON");
+    expect_syntax_error(HEAD OK_RESULT "\n  ],\n  \"results\": []\n}\n", "results: duplicate key");
+    expect_syntax_error("{\"generated\":\"g\",\"results\":[" OK_RESULT "], \"x\":\n tru}", "malformed JSON");
+
+    /* Nesting: the whole file's limit, counted from the document (an element sits two levels down). */
+    struct sb_buf deep = {0};
+    sb_buf_puts(&deep, "{\"generated\":\"g\",\"results\":[{\"id\":\"A\",\"status\":\"pass\",\"x\":");
+    for (int i = 0; i < SB_JSON_MAX_DEPTH - 2; i++)
+        sb_buf_putc(&deep, '[');
+    for (int i = 0; i < SB_JSON_MAX_DEPTH - 2; i++)
+        sb_buf_putc(&deep, ']');
+    sb_buf_puts(&deep, "}]}");
+    expect_syntax_error(deep.data, "results[0]: JSON nested deeper than 512 levels");
+    sb_buf_free(&deep);
+
+    /* A file that cannot be read at all. */
+    struct sb_err e = {0};
+    struct diff_report *d = NULL;
+    char sha[65];
+    ck_assert_int_eq(diff_report_read(&d, sha, "/nonexistent/report.json", &e), -1);
+    ck_assert_int_eq(e.code, SB_EXIT_INPUT);
+    ck_assert_str_eq(e.msg, "/nonexistent/report.json: No such file or directory");
+}
+END_TEST
+
 static Suite *diff_suite(void)
 {
     Suite *s = suite_create("diff");
@@ -482,6 +887,11 @@ static Suite *diff_suite(void)
     tcase_add_test(tc, test_fail_on_new_with_exceptions);
     tcase_add_test(tc, test_exception_expired_rules);
     tcase_add_test(tc, test_malformed_reports);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("read");
+    tcase_add_test(tc, test_model_view_is_the_json_view);
+    tcase_add_test(tc, test_streamed_reader_is_the_tree_reader);
+    tcase_add_test(tc, test_streamed_reader_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("render");
     tcase_add_test(tc, test_render_escaping);
