@@ -356,10 +356,15 @@ static int parse_element(cJSON **out, const struct diff_report *d, char *text, s
     char where[48];
     snprintf(where, sizeof where, "results[%zu]", i);
     size_t line, col;
+    /* Between array elements cJSON skips every byte from 1 to ' ' (sb_json_parse allows fewer after a whole
+     * text): what the whole file accepts there, the piece must too. A NUL stays, to be refused. */
+    size_t sep = p.end; /* the ',' or ']' after the element, or the end of the text */
+    while (p.end > p.start && text[p.end - 1] != '\0' && (unsigned char)text[p.end - 1] <= ' ')
+        p.end--;
     if (json_blank(text + p.start, p.end - p.start)) {
-        sb_json_position(text, p.end, &line, &col);
+        sb_json_position(text, sep, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: malformed JSON%s", d->name, line, col, where,
-                          p.end >= len ? " (unexpected end of input)" : "");
+                          sep >= len ? " (unexpected end of input)" : "");
     }
     /* The element sits two levels down (the document, "results"): the whole file's limit applies. */
     if (depth > SB_JSON_MAX_DEPTH - 2) {
