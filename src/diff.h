@@ -46,15 +46,15 @@ struct diff_report;
 /**
  * Read a report.json file: *out (free with diff_report_free) owns its strings; out_sha256 (65 bytes)
  * receives the SHA-256 of the file's bytes. Parsing is as strict as for any input (json_parse.h), one
- * piece at a time: the document without its "results", then each element of "results". An error is one
+ * piece at a time: each element of "results", then the document without them. The file is mapped and
+ * its pages given back as they are read, so memory is the compact list, not the file. An error is one
  * line naming the file and what is wrong, with the line and column in the file for a syntax error and
  * the element it is in ("old/report.json:1234:7: results[12]: malformed JSON"), or the JSON path of a
  * wrong value ("old/report.json: results[12].status: expected one of pass, fail, ..."); SB_EXIT_INPUT.
  */
 int diff_report_read(struct diff_report **out, char out_sha256[65], const char *path, struct sb_err *e);
-/** As diff_report_read, from text[0..len) (text[len] == '\0'; the text is written to and restored meanwhile),
- *  named `name` in errors. */
-int diff_report_parse(struct diff_report **out, char *text, size_t len, const char *name, struct sb_err *e);
+/** As diff_report_read, from text[0..len) (text[len] == '\0'), named `name` in errors. */
+int diff_report_parse(struct diff_report **out, const char *text, size_t len, const char *name, struct sb_err *e);
 /** From a parsed report.json (strings borrowed: doc must outlive *out). */
 int diff_report_from_json(struct diff_report **out, const cJSON *doc, const char *name, struct sb_err *e);
 /**

@@ -2,6 +2,10 @@
  * Reading a report for the comparison: from a report.json file one result at a time, from a parsed
  * report.json tree, or straight from the assessment in memory (what report.json would say, without it).
  */
+/* madvise(MADV_DONTNEED), to give back the pages of a mapped report already read, is not POSIX
+ * (posix_madvise's POSIX_MADV_DONTNEED is a no-op in glibc). */
+#define _DEFAULT_SOURCE
+
 #include "diff.h"
 #include "diff_model.h"
 
@@ -11,10 +15,16 @@
 #include "strpool.h"
 #include "util.h"
 
+#include <openssl/evp.h>
+
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int diff_cmp_finding(const void *a, const void *b)
 {
@@ -297,11 +307,37 @@ static void own_rest(struct diff_report *d)
 }
 
 /*
- * Reading report.json one result at a time. The file is cut into pieces (json_split.h): the document
- * with its "results" array replaced by "[]" (the skeleton), and each element of "results". Each piece
- * is parsed as strictly as the whole file would be; an error in one is restated for the whole file:
- * its line and column there, and for an element its place ("results[12]: malformed JSON").
+ * Reading report.json one result at a time. The file is cut into pieces (json_split.h): each element of
+ * "results", then the document with its "results" array replaced by "[]" (the skeleton). Each piece is
+ * parsed as strictly as the whole file would be; an error in one is restated for the whole file: its line
+ * and column there, and for an element its place ("results[12]: malformed JSON").
+ *
+ * A file is mapped rather than read, and the pages already read are given back as the reading moves on,
+ * so that a 180 MB report costs its compact list of findings, not its size (issue 12).
  */
+
+/* The bytes of a report.json: a read-only mapping of the file, or a caller's buffer. */
+struct source {
+    const char *text;
+    size_t len;
+    bool mapped;
+    size_t released; /* mapping: the pages before this offset have been given back */
+};
+
+#define RELEASE_STEP ((size_t)4 << 20)
+
+/* Give back the mapped pages before `upto` (they are read again from the page cache if an error needs them). */
+static void source_release(struct source *s, size_t upto)
+{
+    if (!s->mapped)
+        return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    upto -= upto % page;
+    if (upto < s->released + RELEASE_STEP)
+        return;
+    (void)madvise((void *)(s->text + s->released), upto - s->released, MADV_DONTNEED);
+    s->released = upto;
+}
 
 /* Where piece offsets land in the file: below cut_at at base + o, from cut_at on at resume + (o - cut_at). */
 struct piece_map {
@@ -314,7 +350,7 @@ static size_t map_offset(const struct piece_map *m, size_t o)
 }
 
 /* msg is ":LINE:COL: what" from sb_json_parse of piece[0..plen) named "": say it of the file. */
-static int restate(struct sb_err *e, const char *name, const char *text, const char *piece, size_t plen,
+static int restate(struct sb_err *e, const char *name, const struct source *src, const char *piece, size_t plen,
                    const struct piece_map *m, const char *where, const char *msg)
 {
     size_t line = 0, col = 0;
@@ -327,8 +363,8 @@ static int restate(struct sb_err *e, const char *name, const char *text, const c
         if (piece[o] == '\n')
             l++;
     o += col ? col - 1 : 0;
-    size_t fl, fc;
-    sb_json_position(text, map_offset(m, o), &fl, &fc);
+    size_t fl, fc, off = map_offset(m, o);
+    sb_json_position(src->text, off < src->len ? off : src->len, &fl, &fc);
     const char *what = msg + n;
     if (!where)
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s", name, fl, fc, what);
@@ -349,22 +385,23 @@ static bool json_blank(const char *s, size_t n)
     return true;
 }
 
-/* Parse results[i], the bytes text[p.start..p.end) (text is writable: its end is marked with a NUL meanwhile). */
-static int parse_element(cJSON **out, const struct diff_report *d, char *text, size_t len, struct json_span p,
-                         int depth, size_t i, struct sb_err *e)
+/* Parse results[i], the bytes p of the source (copied into piece, which the parser wants NUL-terminated). */
+static int parse_element(cJSON **out, const struct diff_report *d, const struct source *src, struct sb_buf *piece,
+                         struct json_span p, int depth, size_t i, struct sb_err *e)
 {
+    const char *text = src->text;
     char where[48];
     snprintf(where, sizeof where, "results[%zu]", i);
     size_t line, col;
+    size_t sep = p.end; /* the ',' or ']' after the element, or the end of the text */
     /* Between array elements cJSON skips every byte from 1 to ' ' (sb_json_parse allows fewer after a whole
      * text): what the whole file accepts there, the piece must too. A NUL stays, to be refused. */
-    size_t sep = p.end; /* the ',' or ']' after the element, or the end of the text */
     while (p.end > p.start && text[p.end - 1] != '\0' && (unsigned char)text[p.end - 1] <= ' ')
         p.end--;
     if (json_blank(text + p.start, p.end - p.start)) {
         sb_json_position(text, sep, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: malformed JSON%s", d->name, line, col, where,
-                          sep >= len ? " (unexpected end of input)" : "");
+                          sep >= src->len ? " (unexpected end of input)" : "");
     }
     /* The element sits two levels down (the document, "results"): the whole file's limit applies. */
     if (depth > SB_JSON_MAX_DEPTH - 2) {
@@ -377,60 +414,57 @@ static int parse_element(cJSON **out, const struct diff_report *d, char *text, s
         sb_json_position(text, p.start, &line, &col);
         return sb_err_set(e, SB_EXIT_INPUT, "%s:%zu:%zu: %s: malformed JSON", d->name, line, col, where);
     }
-    char saved = text[p.end];
-    text[p.end] = '\0';
+    piece->len = 0;
+    sb_buf_add(piece, text + p.start, p.end - p.start);
     struct sb_err pe = {0};
-    int rc = sb_json_parse(out, text + p.start, p.end - p.start, "", &pe);
-    text[p.end] = saved;
-    if (rc == 0)
+    if (sb_json_parse(out, piece->data, piece->len, "", &pe) == 0)
         return 0;
     struct piece_map m = {p.start, SIZE_MAX, 0};
-    return restate(e, d->name, text, text + p.start, p.end - p.start, &m, where, pe.msg);
+    return restate(e, d->name, src, piece->data, piece->len, &m, where, pe.msg);
 }
 
-static int read_elements(struct diff_report *d, char *text, size_t len, struct json_span results, bool cut_short,
+/* The elements of the array at src->text[start], one at a time; *it tells where the array ended. */
+static int read_elements(struct diff_report *d, struct source *src, size_t start, struct json_elements *it,
                          struct sb_err *e)
 {
-    struct json_elements it;
     struct json_span p;
-    int depth;
+    struct sb_buf piece = {0};
+    int depth, rc = 0;
     size_t cap = 0;
-    json_elements_begin(&it, text, len, results, cut_short);
-    for (size_t i = 0; json_elements_next(&it, &p, &depth); i++) {
+    json_elements_begin(it, src->text, src->len, start);
+    for (size_t i = 0; rc == 0 && json_elements_next(it, &p, &depth); i++) {
         cJSON *el = NULL;
-        if (parse_element(&el, d, text, len, p, depth, i, e) != 0)
-            return -1;
+        if ((rc = parse_element(&el, d, src, &piece, p, depth, i, e)) != 0)
+            break;
         sb_grow((void **)&d->f, &cap, d->nf + 1, sizeof *d->f);
         struct dfinding *f = &d->f[d->nf++];
         memset(f, 0, sizeof *f);
-        int rc = read_result(f, el, d, i, e);
-        if (rc == 0)
+        if ((rc = read_result(f, el, d, i, e)) == 0)
             own_finding(d->pool, f);
         cJSON_Delete(el);
-        if (rc != 0)
-            return -1;
+        source_release(src, p.end);
     }
-    return 0;
+    sb_buf_free(&piece);
+    return rc;
 }
 
-static int read_pieces(struct diff_report *d, char *text, size_t len, struct json_span results, bool cut_short,
-                       struct sb_err *e)
+static int read_pieces(struct diff_report *d, struct source *src, size_t start, struct sb_err *e)
 {
-    /* A file that ends inside its results (cut short): name the element it ends in, before the document. */
-    if (cut_short && read_elements(d, text, len, results, true, e) != 0)
+    struct json_elements it;
+    if (read_elements(d, src, start, &it, e) != 0)
         return -1;
+    /* The skeleton: the document around the results (what precedes "results" and what follows its ']'). */
     struct sb_buf sk = {0};
-    sb_buf_add(&sk, text, results.start);
+    sb_buf_add(&sk, src->text, start);
     sb_buf_add(&sk, "[]", 2);
-    sb_buf_add(&sk, text + results.end, len - results.end);
+    sb_buf_add(&sk, src->text + it.array_end, src->len - it.array_end);
     cJSON *skeleton = NULL;
     struct sb_err pe = {0};
     int rc = -1;
     if (sb_json_parse(&skeleton, sk.data, sk.len, "", &pe) != 0) {
-        struct piece_map m = {0, results.start + 2, results.end};
-        restate(e, d->name, text, sk.data, sk.len, &m, NULL, pe.msg);
-    } else if (read_head(d, skeleton, e) == 0 && read_elements(d, text, len, results, false, e) == 0
-               && read_tail(d, skeleton, e) == 0) {
+        struct piece_map m = {0, start + 2, it.array_end};
+        restate(e, d->name, src, sk.data, sk.len, &m, NULL, pe.msg);
+    } else if (read_head(d, skeleton, e) == 0 && read_tail(d, skeleton, e) == 0) {
         own_rest(d);
         rc = 0;
     }
@@ -439,26 +473,30 @@ static int read_pieces(struct diff_report *d, char *text, size_t len, struct jso
     return rc;
 }
 
-int diff_report_parse(struct diff_report **out, char *text, size_t len, const char *name, struct sb_err *e)
+static int read_source(struct diff_report **out, struct source *src, const char *name, struct sb_err *e)
 {
     *out = NULL;
     struct diff_report *d = report_new(name);
     d->pool = sb_strpool_new();
-    struct json_span results;
-    enum json_split_found found = json_split_member(&results, text, len, "results");
+    size_t start;
     int rc;
-    if (found != JSON_SPLIT_NONE && text[results.start] == '[') {
-        rc = read_pieces(d, text, len, results, found == JSON_SPLIT_CUT_SHORT, e);
+    if (json_split_member(&start, src->text, src->len, "results") && src->text[start] == '[') {
+        rc = read_pieces(d, src, start, e);
     } else {
-        /* Not a shape that can be cut (no report, or "results" is not an array): the whole text says what it is. */
+        /* Not a shape that can be cut (no report, or "results" is not an array): the whole text says what it
+         * is. The parser wants the text NUL-terminated, which a mapping is not. */
+        char *copy = sb_xmalloc(src->len + 1);
+        memcpy(copy, src->text, src->len);
+        copy[src->len] = '\0';
         cJSON *doc = NULL;
-        rc = sb_json_parse(&doc, text, len, name, e);
+        rc = sb_json_parse(&doc, copy, src->len, name, e);
         if (rc == 0 && (rc = read_tree(d, doc, e)) == 0) {
             for (size_t i = 0; i < d->nf; i++)
                 own_finding(d->pool, &d->f[i]);
             own_rest(d);
         }
         cJSON_Delete(doc);
+        free(copy);
     }
     if (rc != 0) {
         diff_report_free(d);
@@ -468,9 +506,58 @@ int diff_report_parse(struct diff_report **out, char *text, size_t len, const ch
     return 0;
 }
 
+int diff_report_parse(struct diff_report **out, const char *text, size_t len, const char *name, struct sb_err *e)
+{
+    struct source src = {text, len, false, 0};
+    return read_source(out, &src, name, e);
+}
+
+/* The SHA-256 of the mapped file, giving its pages back as it goes. */
+static void hash_source(struct source *src, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+        abort();
+    for (size_t off = 0; off < src->len; off += RELEASE_STEP) {
+        size_t n = src->len - off < RELEASE_STEP ? src->len - off : RELEASE_STEP;
+        if (EVP_DigestUpdate(ctx, src->text + off, n) != 1)
+            abort();
+        source_release(src, off + n);
+    }
+    if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+        abort();
+    EVP_MD_CTX_free(ctx);
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+    src->released = 0; /* read again from the start: nothing of it is held now */
+}
+
 int diff_report_read(struct diff_report **out, char out_sha256[65], const char *path, struct sb_err *e)
 {
     *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+        && (uintmax_t)st.st_size <= DIFF_REPORT_MAX) {
+        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (map != MAP_FAILED) {
+            struct source src = {map, (size_t)st.st_size, true, 0};
+            hash_source(&src, out_sha256);
+            int rc = read_source(out, &src, path, e);
+            munmap(map, (size_t)st.st_size);
+            return rc;
+        }
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    /* Anything else (a pipe, an empty or oversized file, an error) is read whole, which says what it is. */
     char *text = NULL;
     size_t len = 0;
     if (sb_read_file(&text, &len, path, DIFF_REPORT_MAX, e) != 0)

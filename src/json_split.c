@@ -23,15 +23,13 @@ static size_t skip_string(const char *buf, size_t len, size_t i)
     return len;
 }
 
-/* Just past the value starting at buf[i] (brackets counted, not matched: the parser checks them); *cut when
- * the text ends inside an array or object. */
-static size_t skip_value(const char *buf, size_t len, size_t i, bool *cut)
+/* Just past the value starting at buf[i] (brackets counted, not matched: the parser checks them). */
+static size_t skip_value(const char *buf, size_t len, size_t i)
 {
-    *cut = false;
     if (i >= len)
         return len;
     if (buf[i] == '"')
-        return skip_string(buf, len, i); /* (whether it is closed does not matter: not an array to cut) */
+        return skip_string(buf, len, i);
     if (buf[i] == '{' || buf[i] == '[') {
         size_t depth = 0;
         while (i < len) {
@@ -46,7 +44,6 @@ static size_t skip_value(const char *buf, size_t len, size_t i, bool *cut)
                 return i + 1;
             i++;
         }
-        *cut = true;
         return len;
     }
     while (i < len && (unsigned char)buf[i] > ' ' && buf[i] != ',' && buf[i] != ']' && buf[i] != '}')
@@ -54,81 +51,85 @@ static size_t skip_value(const char *buf, size_t len, size_t i, bool *cut)
     return i;
 }
 
-enum json_split_found json_split_member(struct json_span *out, const char *buf, size_t len, const char *key)
+bool json_split_member(size_t *out, const char *buf, size_t len, const char *key)
 {
     size_t klen = strlen(key);
     size_t i = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* cJSON skips a byte order mark */
     i = skip_ws(buf, len, i);
     if (i >= len || buf[i] != '{')
-        return JSON_SPLIT_NONE;
+        return false;
     i++;
     for (;;) {
         i = skip_ws(buf, len, i);
         if (i >= len || buf[i] != '"')
-            return JSON_SPLIT_NONE;
+            return false;
         size_t kstart = i + 1, kend = skip_string(buf, len, i);
         if (kend >= len)
-            return JSON_SPLIT_NONE;
+            return false;
         bool match = kend - 1 - kstart == klen && memcmp(buf + kstart, key, klen) == 0;
         i = skip_ws(buf, len, kend);
         if (i >= len || buf[i] != ':')
-            return JSON_SPLIT_NONE;
+            return false;
         i = skip_ws(buf, len, i + 1);
         if (i >= len)
-            return JSON_SPLIT_NONE;
-        bool cut;
-        size_t vend = skip_value(buf, len, i, &cut);
+            return false;
         if (match) {
-            *out = (struct json_span){i, vend};
-            return cut ? JSON_SPLIT_CUT_SHORT : JSON_SPLIT_FOUND;
+            *out = i;
+            return true;
         }
-        i = skip_ws(buf, len, vend);
+        /* Members before it go to the parser whole, so a miscount here is caught there. */
+        i = skip_ws(buf, len, skip_value(buf, len, i));
         if (i >= len || buf[i] != ',')
-            return JSON_SPLIT_NONE;
+            return false;
         i++;
     }
 }
 
-void json_elements_begin(struct json_elements *it, const char *buf, size_t len, struct json_span array,
-                         bool cut_short)
+void json_elements_begin(struct json_elements *it, const char *buf, size_t len, size_t start)
 {
-    it->buf = buf;
-    it->pos = array.start + 1;
-    /* A closed array ends with its ']'; one cut short runs to the end of the text. */
-    it->end = cut_short ? len : array.end - 1;
-    /* "[]" and "[ ]": no elements (an empty piece anywhere else is an element that fails to parse). */
-    it->done = !cut_short && skip_ws(buf, it->end, it->pos) == it->end;
+    *it = (struct json_elements){.buf = buf, .len = len, .pos = start + 1, .array_end = len};
+    size_t j = skip_ws(buf, len, start + 1);
+    if (j < len && buf[j] == ']') { /* "[]", "[ ]": no elements */
+        it->done = true;
+        it->array_end = j + 1;
+    }
 }
 
 bool json_elements_next(struct json_elements *it, struct json_span *out, int *depth)
 {
     if (it->done)
-        return JSON_SPLIT_NONE;
+        return false;
     const char *buf = it->buf;
-    size_t i = it->pos, end = it->end;
+    size_t i = it->pos, len = it->len;
     int d = 0, deepest = 0;
-    while (i < end) {
+    /* Only ',' and ']' at the array's own level separate; a stray '}' there stays in the piece (and fails it). */
+    while (i < len) {
         char ch = buf[i];
         if (ch == '"') {
-            i = skip_string(buf, end, i);
+            i = skip_string(buf, len, i);
             continue;
         }
+        if (d == 0 && (ch == ',' || ch == ']'))
+            break;
         if (ch == '{' || ch == '[') {
             if (++d > deepest)
                 deepest = d;
         } else if (ch == '}' || ch == ']') {
             d--;
-        } else if (ch == ',' && d == 0) {
-            break;
         }
         i++;
     }
     *out = (struct json_span){it->pos, i};
     *depth = deepest;
-    if (i >= end)
+    if (i >= len) {
+        it->done = it->cut_short = true;
+        it->array_end = len;
+    } else if (buf[i] == ']') {
         it->done = true;
-    else
+        it->array_end = i + 1;
+    } else {
         it->pos = i + 1;
+    }
     return true;
 }
 

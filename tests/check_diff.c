@@ -853,6 +853,10 @@ START_TEST(test_streamed_reader_errors)
     expect_syntax_error(HEAD OK_RESULT "\n  ],\n  \"results\": []\n}\n", "results: duplicate key");
     expect_syntax_error("{\"generated\":\"g\",\"results\":[" OK_RESULT "], \"x\":\n tru}", "malformed JSON");
 
+    /* Only a ']' closes the results (found by fuzz_diff: a '}' there once ended them). */
+    expect_stream_error("{\"generated\": \"a\", \"results\": [}}", "old.json:1:32: results[0]: malformed JSON");
+    expect_stream_error("{\"results\":[{\"id\":\"A\",\"status\":\"pass\"}}, \"generated\":\"g\"}",
+                        "old.json:1:39: results[0]: unexpected data after the JSON value");
     /* Nesting: the whole file's limit, counted from the document (an element sits two levels down). */
     struct sb_buf deep = {0};
     sb_buf_puts(&deep, "{\"generated\":\"g\",\"results\":[{\"id\":\"A\",\"status\":\"pass\",\"x\":");
