@@ -353,6 +353,30 @@ START_TEST(test_fail_on_new_with_exceptions)
 }
 END_TEST
 
+/* Many results, in no id order: each new finding is looked up by id. */
+START_TEST(test_fail_on_new_looks_up_each_finding)
+{
+    struct sb_changes *c = diff_text("{\"generated\":\"a\",\"results\":[{\"id\":\"Z\",\"status\":\"fail\"}]}",
+                                     "{\"generated\":\"b\",\"results\":[{\"id\":\"M\",\"status\":\"fail\"},"
+                                     "{\"id\":\"B\",\"status\":\"fail\"},{\"id\":\"Z\",\"status\":\"fail\"}]}");
+    ck_assert_uint_eq(diff_count(c, SB_CHANGE_NEW_FINDING), 2);
+    struct sb_exception x = {.entry_id = "EX-1", .expires = "2099-12-31"};
+    struct sb_result res[] = {{.id = "Z", .status = SB_STATUS_FAIL}, {.id = "M", .status = SB_STATUS_FAIL, .exception = &x},
+                              {.id = "Q", .status = SB_STATUS_PASS}, {.id = "B", .status = SB_STATUS_FAIL, .exception = &x}};
+    struct sb_report r = {.results = res, .nresults = 4};
+    ck_assert_int_eq(diff_fail_on_new_report(c, &r), 0); /* M and B are new, both excepted; Z is not new */
+    res[3].exception = NULL;
+    ck_assert_int_eq(diff_fail_on_new_report(c, &r), 1);
+    res[3].exception = &x;
+    res[1].exception = NULL;
+    ck_assert_int_eq(diff_fail_on_new_report(c, &r), 1);
+    r.nresults = 0; /* a new finding the report does not hold is not excepted */
+    res[1].exception = &x;
+    ck_assert_int_eq(diff_fail_on_new_report(c, &r), 1);
+    sb_changes_free(c);
+}
+END_TEST
+
 START_TEST(test_exception_expired_rules)
 {
     struct sb_changes *c = diff_text(
@@ -891,6 +915,7 @@ static Suite *diff_suite(void)
     tcase_add_test(tc, test_evidence_matching);
     tcase_add_test(tc, test_sorted_deterministically);
     tcase_add_test(tc, test_fail_on_new_with_exceptions);
+    tcase_add_test(tc, test_fail_on_new_looks_up_each_finding);
     tcase_add_test(tc, test_exception_expired_rules);
     tcase_add_test(tc, test_malformed_reports);
     suite_add_tcase(s, tc);
