@@ -3,8 +3,9 @@
  * @brief Quarter-over-quarter changes between two reports (report.json files, or the current assessment
  *        and the previous report.json), and `mcsb-audit diff`.
  *
- * The comparison reads report.json (the documented contract, not the in-memory model), so a
- * report from an earlier tool version can be compared as long as it carries the keys used here:
+ * A previous report is read from report.json (the documented contract), so a report from an earlier
+ * tool version can be compared as long as it carries the keys used here (the current assessment is
+ * read from the model exactly as its report.json would say these keys: diff_report_from_model):
  * `generated`, `results[].{id, status, control, feature, resource_id, subscription_id, evidence[].{resource_id,
  * path, value}, exception and expired_exception.{entry_id, state, expires}}`, `exceptions[].{entry_id, kind,
  * finding_id, control, feature, resource_pattern, expires, expired}`, and optionally
