@@ -54,7 +54,7 @@ struct diff_report;
  * wrong value ("old/report.json: results[12].status: expected one of pass, fail, ..."); SB_EXIT_INPUT.
  */
 int diff_report_read(struct diff_report **out, char out_sha256[65], const char *path, struct sb_err *e);
-/** As diff_report_read, from text[0..len) (text[len] == '\0'), named `name` in errors. */
+/** As diff_report_read, from text[0..len) (not written to; it need not end with a NUL), named `name` in errors. */
 int diff_report_parse(struct diff_report **out, const char *text, size_t len, const char *name, struct sb_err *e);
 /** From a parsed report.json (strings borrowed: doc must outlive *out). */
 int diff_report_from_json(struct diff_report **out, const cJSON *doc, const char *name, struct sb_err *e);

@@ -512,6 +512,13 @@ int diff_report_parse(struct diff_report **out, const char *text, size_t len, co
     return read_source(out, &src, name, e);
 }
 
+/* OpenSSL's digest fails only when it cannot allocate: fatal, as everywhere (err.h). */
+static void digest_failed(void)
+{
+    fputs("mcsb-audit: out of memory\n", stderr);
+    exit(SB_EXIT_OUTPUT);
+}
+
 /* The SHA-256 of the mapped file, giving its pages back as it goes. */
 static void hash_source(struct source *src, char out[65])
 {
@@ -519,15 +526,15 @@ static void hash_source(struct source *src, char out[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-        abort();
+        digest_failed();
     for (size_t off = 0; off < src->len; off += RELEASE_STEP) {
         size_t n = src->len - off < RELEASE_STEP ? src->len - off : RELEASE_STEP;
         if (EVP_DigestUpdate(ctx, src->text + off, n) != 1)
-            abort();
+            digest_failed();
         source_release(src, off + n);
     }
     if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
-        abort();
+        digest_failed();
     EVP_MD_CTX_free(ctx);
     static const char hex[] = "0123456789abcdef";
     for (unsigned i = 0; i < 32; i++) {
