@@ -778,6 +778,13 @@ START_TEST(test_streamed_reader_is_the_tree_reader)
         cJSON_Delete(doc);
         free(t);
     }
+    /* Only text[0..len) is read (a mapped file has no NUL after it): here, what follows would be refused. */
+    const char *longer = "{\"generated\":\"g\",\"results\":[{\"id\":\"A\",\"status\":\"fail\"}]} trailing";
+    struct diff_report *cut = NULL;
+    ck_assert_msg(diff_report_parse(&cut, longer, strlen(longer) - 9, "s", &e) == 0, "%s", e.msg);
+    diff_report_free(cut);
+    ck_assert_int_eq(diff_report_parse(&cut, longer, strlen(longer), "s", &e), -1);
+    ck_assert_str_eq(e.msg, "s:1:58: unexpected data after the JSON value");
     free(path);
     free(dir);
     cJSON_free(pretty);
