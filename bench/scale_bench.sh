@@ -17,6 +17,7 @@ export SOURCE_DATE_EPOCH=1790726400 LC_ALL=C
 measure() { # OUT-FILE command...: "wall-seconds cpu-seconds max-RSS-KiB" in OUT-FILE
   local out=$1
   shift
+  sync # the previous run's hundreds of MB of output are written back before, not during, this one
   /usr/bin/time -o "$out.raw" -f "%e %U %S %M" "$@" >/dev/null
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out.raw" >"$out"
 }
