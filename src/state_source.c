@@ -81,6 +81,13 @@ static bool same_id(const char *a, const char *b, size_t blen)
     return true;
 }
 
+/* `id` names a resource below `parent` ("parent/type/name..."), case-insensitively. */
+static bool id_within(const char *id, size_t idlen, const char *parent)
+{
+    size_t n = strlen(parent);
+    return n < idlen && id[n] == '/' && strncasecmp(id, parent, n) == 0;
+}
+
 /* The object with this id anywhere below `root` (children held inline: subnets, links, connections ...). */
 static const cJSON *find_by_id_n(const cJSON *root, const char *id, size_t idlen)
 {
@@ -93,6 +100,10 @@ static const cJSON *find_by_id_n(const cJSON *root, const char *id, size_t idlen
             const cJSON *v = id_member(it);
             if (cJSON_IsString(v) && same_id(v->valuestring, id, idlen))
                 return it;
+            /* A resource held inline sits below its ancestors only, whose ids begin its own: the subtree of
+             * any other resource (a sibling subnet, a referenced NSG) cannot hold it. */
+            if (cJSON_IsString(v) && !sb_empty(v->valuestring) && !id_within(id, idlen, v->valuestring))
+                continue;
         }
         const cJSON *f = find_by_id_n(it, id, idlen);
         if (f)
