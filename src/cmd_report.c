@@ -174,7 +174,7 @@ int cmd_report(int argc, char **argv)
         case OPT_BASELINE: baseline_path = optarg; break;
         case OPT_EXCEPTIONS: ao.exceptions_path = optarg; break;
         case OPT_MAX_EXC_DAYS: {
-            long v;
+            long v = 0;
             if ((rc = parse_number(&v, optarg, "--max-exception-days", "a number of days", 1, 36500)) == 0)
                 ao.max_exception_days = (int)v;
             break;
@@ -195,13 +195,13 @@ int cmd_report(int argc, char **argv)
         case OPT_DATA_DIR: data_dir = optarg; break;
         case OPT_PERIOD: rc = parse_period(&period, &ao.period_from, &ao.period_to, optarg); break;
         case OPT_PDF_VOLUME_PAGES: {
-            long v;
+            long v = 0;
             if ((rc = parse_number(&v, optarg, "--pdf-volume-pages", "a number of pages", 20, 1000000)) == 0)
                 out.pdf_volume_pages = (unsigned)v;
             break;
         }
         case OPT_JOBS: {
-            long v;
+            long v = 0;
             if ((rc = parse_number(&v, optarg, "--jobs", "a number", 1, 64)) == 0)
                 out.jobs = (unsigned)v;
             break;
