@@ -508,20 +508,7 @@ struct estate {
 static struct estate estate_load(void)
 {
     struct estate fx = {0};
-    const char *src = tu_src_dir();
-    char *bpath = sb_path_join(src, "templates/baselines/expressroute.json");
-    char *in[3] = {sb_path_join(src, "sample-reports/estate/snapshot-contoso.json"),
-                   sb_path_join(src, "sample-reports/estate/arg-export-fabrikam.json"),
-                   sb_path_join(src, "sample-reports/estate/diagnostic-settings-fabrikam.json")};
-    char *exc = sb_path_join(src, "sample-reports/estate/exceptions.json");
-    struct sb_err e = {0};
-    struct sb_assess_opts o = {.inputs = (const char *const *)in, .ninputs = 3, .exceptions_path = exc};
-    ck_assert_msg(baseline_load(&fx.b, bpath, &e) == 0, "%s", e.msg);
-    ck_assert_msg(assess_run(&fx.r, fx.b, &o, &e) == 0, "%s", e.msg);
-    for (int i = 0; i < 3; i++)
-        free(in[i]);
-    free(exc);
-    free(bpath);
+    tu_sample_report(&fx.b, &fx.r, NULL);
     return fx;
 }
 

@@ -1,5 +1,9 @@
 #include "testutil.h"
 
+#include "assess.h"
+#include "baseline.h"
+#include "err.h"
+#include "report.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -112,4 +116,23 @@ int tu_run(Suite *s)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+void tu_sample_report(struct sb_baseline **b, struct sb_report **r, const char *organisation)
+{
+    const char *src = tu_src_dir();
+    char *bpath = sb_path_join(src, "templates/baselines/expressroute.json");
+    char *in[3] = {sb_path_join(src, "sample-reports/estate/snapshot-contoso.json"),
+                   sb_path_join(src, "sample-reports/estate/arg-export-fabrikam.json"),
+                   sb_path_join(src, "sample-reports/estate/diagnostic-settings-fabrikam.json")};
+    char *exc = sb_path_join(src, "sample-reports/estate/exceptions.json");
+    struct sb_err e = {0};
+    struct sb_assess_opts o = {.inputs = (const char *const *)in, .ninputs = 3, .exceptions_path = exc,
+                               .organisation = organisation};
+    ck_assert_msg(baseline_load(b, bpath, &e) == 0, "%s", e.msg);
+    ck_assert_msg(assess_run(r, *b, &o, &e) == 0, "%s", e.msg);
+    for (int i = 0; i < 3; i++)
+        free(in[i]);
+    free(exc);
+    free(bpath);
 }

@@ -29,6 +29,12 @@ char *tu_text_diff(const char *a, const char *b);
         ck_assert_msg(tu_diff_ == NULL, "texts differ: %s", tu_diff_);              \
     } while (0)
 
+struct sb_baseline;
+struct sb_report;
+/** Assess the sample estate (sample-reports/estate: its three inputs and exceptions) against the built-in
+ *  baseline, with `organisation` (may be NULL); asserts success. Free with report_free and baseline_free. */
+void tu_sample_report(struct sb_baseline **b, struct sb_report **r, const char *organisation);
+
 /** Run a suite with CK_ENV verbosity; the process exit status (frees the suite). */
 #include <check.h>
 int tu_run(Suite *s);
