@@ -32,13 +32,10 @@ struct sb_render_opts {
     const char *data_dir;   /**< root holding templates/ and fonts/ */
     const char *paper;      /**< "a4" (default) or "letter" */
     const char *pdf_detail; /**< "grouped" (default, also NULL) or "full": every PDF result with its evidence */
-    /** The files of the formats before this one (table order), so a renderer can hash them (OSCAL back-matter):
-     *  given here, or, when wait_outputs is set, known only once it returns. */
-    const struct sb_render_output *outputs;
-    size_t noutputs;
     /** For a format that reads_outputs, rendered at the same time as the others: call it when their files are
-     *  needed; it returns once they are all written and sets `outputs` and `noutputs` of *o. */
-    void (*wait_outputs)(void *ctx, struct sb_render_opts *o);
+     *  needed (OSCAL's back-matter hashes them). It returns once they are all written: the files of the formats
+     *  before this one in table order, *n of them, valid while rendering. NULL when there are none to wait for. */
+    const struct sb_render_output *(*wait_outputs)(void *ctx, size_t *n);
     void *wait_ctx;
     unsigned pdf_volume_pages; /**< a longer PDF is split into volumes of at most this many pages; 0: 1,200 */
     const char *file_name;     /**< this format's file name in the report directory ("report.pdf"), or NULL */
@@ -61,7 +58,7 @@ struct sb_renderer {
     const char *extension;  /**< ".pdf" */
     const char *help;       /**< one line for --help */
     bool by_default;        /**< written when --format is not given */
-    bool reads_outputs;     /**< hashes the formats before it (sb_render_opts.outputs): rendered after them */
+    bool reads_outputs;     /**< hashes the formats before it (sb_render_opts.wait_outputs) */
     unsigned cost;          /**< relative rendering time, so the longest renderers start first */
     int (*render)(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path,
                   struct sb_err *e);

@@ -453,7 +453,9 @@ static cJSON *file_resource(const char *uuid_kind, const char *uuid_key, const c
  * the other formats, rendered meanwhile, are waited for only here. */
 struct back_matter {
     const struct sb_report *r;
-    struct sb_render_opts o;   /* its outputs are known once wait_outputs has returned */
+    const struct sb_render_opts *o;
+    const struct sb_render_output *outputs; /* known once o->wait_outputs has returned */
+    size_t noutputs;
     bool waited;
     struct sb_err err;         /* a file that could not be hashed */
     bool failed;
@@ -472,26 +474,24 @@ static cJSON *back_matter_item(void *ctx, size_t i)
     }
     if (!b->waited) {
         b->waited = true;
-        if (b->o.wait_outputs)
-            b->o.wait_outputs(b->o.wait_ctx, &b->o);
+        if (b->o && b->o->wait_outputs)
+            b->outputs = b->o->wait_outputs(b->o->wait_ctx, &b->noutputs);
     }
     size_t k = i - r->ninputs;
-    if (b->failed || k >= b->o.noutputs)
+    if (b->failed || k >= b->noutputs)
         return NULL;
     uint64_t size;
     char sha[65];
-    if (manifest_hash_file(b->o.outputs[k].path, &size, sha, SB_EXIT_OUTPUT, &b->err) != 0) {
+    if (manifest_hash_file(b->outputs[k].path, &size, sha, SB_EXIT_OUTPUT, &b->err) != 0) {
         b->failed = true;
         return NULL;
     }
-    return file_resource("output", b->o.outputs[k].name, b->o.outputs[k].name, "output", NULL, sha);
+    return file_resource("output", b->outputs[k].name, b->outputs[k].name, "output", NULL, sha);
 }
 
 int render_oscal(const struct sb_report *r, const struct sb_render_opts *o, const char *out_path, struct sb_err *e)
 {
-    struct back_matter bmc = {.r = r};
-    if (o)
-        bmc.o = *o;
+    struct back_matter bmc = {.r = r, .o = o};
     cJSON *bm = cJSON_CreateObject();
     const cJSON *resources = cJSON_AddArrayToObject(bm, "resources");
     cJSON *root = cJSON_CreateObject();

@@ -141,7 +141,7 @@ static int add_extra(void *ctx, const char *suffix, const char *extension, const
 
 /* Once the other formats are written: the files of those before this one in table order, each followed by the
  * files it added. */
-static void wait_outputs(void *ctx, struct sb_render_opts *o)
+static const struct sb_render_output *wait_outputs(void *ctx, size_t *count)
 {
     struct format_ctx *x = ctx;
     struct outputs *out = x->out;
@@ -153,8 +153,8 @@ static void wait_outputs(void *ctx, struct sb_render_opts *o)
             if (out->owner[k] == f && !out->o->formats[f]->reads_outputs)
                 x->done[n++] = (struct sb_render_output){out->names[k], out->tmps[k]};
     pthread_mutex_unlock(&out->lock);
-    o->outputs = x->done;
-    o->noutputs = n;
+    *count = n;
+    return x->done;
 }
 
 /*
