@@ -41,12 +41,12 @@ struct sb_render_opts {
     const char *file_name;     /**< this format's file name in the report directory ("report.pdf"), or NULL */
     /**
      * Another file for this format (a PDF volume), named the report's base name + `suffix` + `extension`
-     * ("report" "-2" ".pdf"). Sets *name to that name (valid while rendering) and fills `tmp` with where to
-     * write it; the file joins the output set and the manifest like the format's own. NULL when no more files
-     * can be taken. May be called from any rendering thread.
+     * ("report" "-2" ".pdf"). Sets *name to that name and *tmp to where to write it (both valid while
+     * rendering); the file joins the output set and the manifest like the format's own. NULL when no more
+     * files can be taken. May be called from any rendering thread.
      */
-    int (*add_output)(void *ctx, const char *suffix, const char *extension, const char **name, char *tmp,
-                      size_t tmp_size, struct sb_err *e);
+    int (*add_output)(void *ctx, const char *suffix, const char *extension, const char **name, const char **tmp,
+                      struct sb_err *e);
     void *add_output_ctx;
 };
 

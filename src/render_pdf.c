@@ -17,7 +17,6 @@
 #include "pdf_doc.h"
 #include "util.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,12 +167,11 @@ int render_pdf(const struct sb_report *r, const struct sb_render_opts *o, const 
     if (nvol > 1 && (!o || !o->add_output))
         nvol = 1;
     const char *names[1 + SB_MAX_EXTRA_OUTPUTS] = {o && o->file_name ? o->file_name : "report.pdf"};
-    char paths[1 + SB_MAX_EXTRA_OUTPUTS][PATH_MAX];
-    snprintf(paths[0], sizeof paths[0], "%s", out_path);
+    const char *paths[1 + SB_MAX_EXTRA_OUTPUTS] = {out_path};
     for (int v = 2; v <= nvol; v++) {
         char suffix[16];
         snprintf(suffix, sizeof suffix, "-%d", v);
-        if (o->add_output(o->add_output_ctx, suffix, ".pdf", &names[v - 1], paths[v - 1], sizeof paths[v - 1], e) != 0)
+        if (o->add_output(o->add_output_ctx, suffix, ".pdf", &names[v - 1], &paths[v - 1], e) != 0)
             goto cleanup;
     }
     for (int v = 1; v <= nvol; v++) {

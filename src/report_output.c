@@ -122,8 +122,8 @@ struct format_ctx {
     struct sb_render_output done[MAX_OUTPUTS];
 };
 
-static int add_extra(void *ctx, const char *suffix, const char *extension, const char **name, char *tmp,
-                     size_t tmp_size, struct sb_err *e)
+static int add_extra(void *ctx, const char *suffix, const char *extension, const char **name, const char **tmp,
+                     struct sb_err *e)
 {
     struct format_ctx *x = ctx;
     struct outputs *out = x->out;
@@ -132,8 +132,7 @@ static int add_extra(void *ctx, const char *suffix, const char *extension, const
     int rc = outputs_add(out, x->owner, sb_xasprintf("%s%s%s", out->o->basename, suffix, extension), e);
     if (rc == 0) {
         *name = out->names[i];
-        rc = snprintf(tmp, tmp_size, "%s", out->tmp[i]) < (int)tmp_size ? 0 : sb_err_set(e, SB_EXIT_OUTPUT,
-                                                                                      "%s: path too long", out->tmp[i]);
+        *tmp = out->tmps[i];
     }
     pthread_mutex_unlock(&out->lock);
     return rc;
