@@ -536,12 +536,7 @@ static void hash_source(struct source *src, char out[65])
     if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
         digest_failed();
     EVP_MD_CTX_free(ctx);
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
+    sb_hex(out, md, 32);
     src->released = 0; /* read again from the start: nothing of it is held now */
 }
 

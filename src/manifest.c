@@ -56,8 +56,7 @@ int manifest_hash_fd(int fd, const char *name, uint64_t *out_size, char out_hex[
         return sb_err_set(e, err_code, "%s: read error: %s", name, strerror(rerr));
     if (!ok)
         return sb_err_set(e, SB_EXIT_OUTPUT, "%s: SHA-256 failed", name);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out_hex + 2 * i, 3, "%02x", md[i]);
+    sb_hex(out_hex, md, 32);
     *out_size = total;
     return 0;
 }

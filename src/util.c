@@ -332,12 +332,17 @@ void sb_sha256_hex(const void *data, size_t n, char out[65])
     unsigned int mdlen = 0;
     if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
         out_of_memory(); /* only fails on allocation inside OpenSSL */
+    sb_hex(out, md, 32);
+}
+
+void sb_hex(char *out, const unsigned char *bytes, size_t n)
+{
     static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[bytes[i] >> 4];
+        out[2 * i + 1] = hex[bytes[i] & 15];
     }
-    out[64] = '\0';
+    out[2 * n] = '\0';
 }
 
 int sb_read_file(char **out, size_t *out_len, const char *path, size_t max_bytes, struct sb_err *e)

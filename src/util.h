@@ -69,6 +69,8 @@ int sb_now(time_t *out, struct sb_err *e);
 
 /** Lower-case hex SHA-256 of a buffer (OpenSSL libcrypto). out: 65 bytes. */
 void sb_sha256_hex(const void *data, size_t n, char out[65]);
+/** n bytes as 2n lower-case hex digits and a NUL (a digest's printed form). */
+void sb_hex(char *out, const unsigned char *bytes, size_t n);
 
 /**
  * Read a whole regular file (at most max_bytes) into a NUL-terminated buffer.
